@@ -1,0 +1,154 @@
+"""Read the desired state: find DOI files, merge defaults, validate, and locate every problem.
+
+This is the use case behind `doiac validate`, and the first half of `plan`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import repository_for
+from .crossfile import FileFinding, duplicate_dois, reciprocal_versions
+from .files import SourceError, escape_pointer_token, find_yaml_files, read_source
+from .model import Config, DesiredRecord, Diagnostic, Repository, Severity, SourceFile
+from .rules import RuleContext, run_record_rules
+from .validate import check_schema
+
+_INTENT_KEYS = ("doi", "state", "url")
+
+
+@dataclass(frozen=True)
+class Desired:
+    """What the DOI files say, and everything wrong with them."""
+
+    records: tuple[DesiredRecord, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    files: int
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+@dataclass(frozen=True)
+class _Merged:
+    """A DOI file with defaults merged under it, and where each top-level key came from."""
+
+    source: SourceFile
+    record: dict[str, Any]
+    origins: dict[str, str]
+    """Top-level key → pointer prefix in doiac.yaml, for keys that came from defaults."""
+    repository: Repository
+
+
+def read_desired(config: Config, paths: Sequence[Path] = ()) -> Desired:
+    """Validate the DOI files under `paths` (default: every repository's folder)."""
+    root = Path(config.root)
+    starts = list(paths) or [root / repo.path for repo in config.repositories]
+    found, skipped = find_yaml_files(starts, root)
+    diagnostics: set[Diagnostic] = set()
+    for skip in skipped:
+        severity = Severity.ERROR if skip.is_error else Severity.WARNING
+        diagnostics.add(Diagnostic(skip.path, 1, 1, severity, "", skip.reason, "file"))
+    merged: list[_Merged] = []
+    for path in found:
+        display = _relative(path, root)
+        owner = repository_for(config, display)
+        if owner is None:
+            folders = ", ".join(r.path or "./" for r in config.repositories)
+            message = f"not under the folder of any repository in {config.path} ({folders})"
+            diagnostics.add(Diagnostic(display, 1, 1, Severity.ERROR, "", message, "file"))
+            continue
+        try:
+            source = read_source(path, display)
+        except SourceError as exc:
+            diagnostics.add(Diagnostic(exc.path, exc.line, exc.column, Severity.ERROR, "", exc.message, "yaml"))
+            continue
+        merged.append(_merge(config, owner[0], owner[1], source))
+    failed: set[str] = set()
+    for item in merged:
+        for found_diag in _check_one(config, item):
+            diagnostics.add(found_diag)
+            if found_diag.severity is Severity.ERROR and found_diag.path == item.source.path:
+                failed.add(item.source.path)
+    by_path = {item.source.path: item for item in merged}
+    pairs = [(item.source.path, item.record) for item in merged]
+    for finding in [*duplicate_dois(pairs), *reciprocal_versions(pairs)]:
+        diagnostics.add(_locate_file_finding(config, by_path[finding.path], finding))
+        if finding.severity is Severity.ERROR:
+            failed.add(finding.path)
+    records = tuple(_desired(item) for item in merged if item.source.path not in failed)
+    return Desired(records, tuple(sorted(diagnostics)), len(found))
+
+
+def _relative(path: Path, root: Path) -> str:
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _merge(config: Config, index: int, repository: Repository, source: SourceFile) -> _Merged:
+    record: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for key, value in config.defaults.items():
+        record[key] = value
+        origins[key] = f"/defaults/{escape_pointer_token(key)}"
+    for key, value in repository.defaults.items():
+        record[key] = value
+        origins[key] = f"/repositories/{index}/defaults/{escape_pointer_token(key)}"
+    for key, value in source.data.items():
+        record[key] = value
+        origins.pop(key, None)
+    return _Merged(source, record, origins, repository)
+
+
+def _check_one(config: Config, item: _Merged) -> list[Diagnostic]:
+    found = []
+    for problem in check_schema("doi", item.record):
+        found.append(_locate(config, item, Severity.ERROR, problem.pointer, problem.message, "schema", problem.key))
+    context = RuleContext(item.source.path, item.repository)
+    for finding in run_record_rules(item.record, context):
+        found.append(
+            _locate(config, item, finding.severity, finding.pointer, finding.message, finding.rule, finding.key)
+        )
+    return found
+
+
+def _locate(
+    config: Config, item: _Merged, severity: Severity, pointer: str, message: str, rule: str, key: bool
+) -> Diagnostic:
+    """Point at the file, or at doiac.yaml when the value came from defaults there."""
+    top = pointer.split("/")[1] if pointer.count("/") >= 1 and pointer else ""
+    if top in item.origins and config.source is not None:
+        config_pointer = item.origins[top] + pointer[len(top) + 1 :]
+        line, column = config.source.locate(config_pointer, key=key)
+        return Diagnostic(config.source.path, line, column, severity, config_pointer, message, rule)
+    source = item.source
+    if pointer.count("/") == 1 and pointer not in source.positions and "/state" in source.positions:
+        # A missing top-level key: point at `state`, which is what makes most keys required.
+        line, column = source.locate("/state", key=True)
+    else:
+        line, column = source.locate(pointer, key=key)
+    return Diagnostic(source.path, line, column, severity, pointer, message, rule)
+
+
+def _locate_file_finding(config: Config, item: _Merged, finding: FileFinding) -> Diagnostic:
+    return _locate(config, item, finding.severity, finding.pointer, finding.message, finding.rule, False)
+
+
+def _desired(item: _Merged) -> DesiredRecord:
+    record: Mapping[str, Any] = item.record
+    return DesiredRecord(
+        doi=str(record["doi"]).lower(),
+        state=str(record["state"]),
+        url=record.get("url"),
+        attributes={k: v for k, v in record.items() if k not in _INTENT_KEYS},
+        path=item.source.path,
+        repository=item.repository.id,
+    )

@@ -1,0 +1,286 @@
+"""The only filesystem code: find DOI files and read YAML with the position of every value.
+
+Reading composes values straight from the parser's event stream (ruamel's C parser when present)
+rather than through a YAML loader, for three reasons: it is several times faster than round-trip
+loading, it records line and column for every JSON pointer, and it lets us refuse what a DOI file
+never needs and a hostile file could abuse: anchors and aliases (expansion bombs), custom tags,
+duplicate keys, several documents, deep nesting.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+
+from .errors import ReconcilerError
+from .model import Position, SourceFile
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""A DOI file with DataCite's maximum of 10,000 creators stays well below this."""
+
+MAX_DEPTH = 32
+YAML_SUFFIXES = (".yaml", ".yml")
+
+_PARSER = YAML(typ="safe", pure=False)
+
+# YAML 1.2 core schema resolution of plain scalars. Everything else (dates included) stays a
+# string: DataCite dates are strings, and `2024-01-01` must not become a datetime.
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT_OCT = re.compile(r"^0o[0-7]+$")
+_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_STR_TAGS = {"tag:yaml.org,2002:str", "!!str"}
+_COLLECTION_TAGS = {None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!!map", "!!seq"}
+
+
+def _tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+class SourceError(ReconcilerError):
+    """A file that cannot be read as a YAML mapping; carries where."""
+
+    def __init__(self, path: str, line: int, column: int, message: str) -> None:
+        super().__init__(f"{path}:{line}:{column}: {message}")
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A path under a DOI folder that is not read, and why."""
+
+    path: str
+    reason: str
+    is_error: bool
+
+
+def escape_pointer_token(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def read_source(path: Path, display: str | None = None) -> SourceFile:
+    """Read one YAML file whose document must be a mapping; raise SourceError on any problem."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SourceError(
+                name, 1, 1, f"file is {size / 1e6:.1f} MB; a DOI file may be at most {MAX_FILE_BYTES // 2**20} MiB"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(name, 1, 1, f"cannot read: {exc.strerror or exc}") from exc
+    return parse_source(raw, name)
+
+
+def parse_source(raw: bytes, name: str) -> SourceFile:
+    """Parse bytes (UTF-8) as a single YAML mapping with positions."""
+    text = _decode(raw, name)
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise SourceError(name, 1, 1, "empty file: a DOI file is a mapping with at least `doi` and `state`")
+    composer = _Composer(name)
+    try:
+        value = composer.compose(_PARSER.parse(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SourceError(name, line, col, f"YAML syntax: {problem}") from None
+    except YAMLError as exc:  # pragma: no cover - the C and pure parsers raise marked errors
+        raise SourceError(name, 1, 1, f"YAML syntax: {exc}") from None
+    if not isinstance(value, dict):
+        kind = "a list" if isinstance(value, list) else "a single value"
+        raise SourceError(name, 1, 1, f"the document is {kind}; a DOI file must be a mapping of keys to values")
+    return SourceFile(name, value, composer.positions)
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise SourceError(
+            name, line, column, f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded; save the file as UTF-8"
+        ) from None
+
+
+class _Composer:
+    """Turn parser events into plain Python values and a pointer → Position table."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.positions: dict[str, Position] = {}
+
+    def _fail(self, event: Event, message: str) -> SourceError:
+        mark = event.start_mark
+        return SourceError(self.name, mark.line + 1, mark.column + 1, message)
+
+    def compose(self, events: Iterable[Event]) -> Any:
+        stream = iter(events)
+        documents = 0
+        value: Any = None
+        for event in stream:
+            if isinstance(event, StreamStartEvent | DocumentEndEvent):
+                continue
+            if isinstance(event, StreamEndEvent):
+                break
+            if isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self._fail(event, "several YAML documents in one file; a DOI file holds exactly one")
+                continue
+            value = self._node(event, stream, "", None, 0)
+        return value
+
+    def _node(self, event: Event, stream: Iterator[Event], pointer: str, key: Event | None, depth: int) -> Any:
+        mark = event.start_mark
+        key_mark = key.start_mark if key is not None else mark
+        self.positions[pointer] = Position(mark.line + 1, mark.column + 1, key_mark.line + 1, key_mark.column + 1)
+        if isinstance(event, AliasEvent):
+            raise self._fail(event, f"alias *{event.anchor}: anchors and aliases are not allowed in DOI files")
+        if getattr(event, "anchor", None):
+            raise self._fail(event, f"anchor &{event.anchor}: anchors and aliases are not allowed in DOI files")
+        if depth > MAX_DEPTH:
+            raise self._fail(event, f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(event, ScalarEvent):
+            return self._scalar(event)
+        if event.tag not in _COLLECTION_TAGS:  # type: ignore[attr-defined]
+            raise self._fail(event, f"tag {_tag(event.tag)} is not allowed in DOI files")  # type: ignore[attr-defined]
+        if isinstance(event, SequenceStartEvent):
+            items: list[Any] = []
+            for item in stream:
+                if isinstance(item, SequenceEndEvent):
+                    return items
+                items.append(self._node(item, stream, f"{pointer}/{len(items)}", None, depth + 1))
+        if isinstance(event, MappingStartEvent):
+            mapping: dict[str, Any] = {}
+            for item in stream:
+                if isinstance(item, MappingEndEvent):
+                    return mapping
+                if not isinstance(item, ScalarEvent):
+                    raise self._fail(item, "a mapping key must be a plain word, not a list or mapping")
+                if item.anchor:
+                    raise self._fail(item, f"anchor &{item.anchor}: anchors and aliases are not allowed in DOI files")
+                name = item.value
+                if name in mapping:
+                    first = self.positions[f"{pointer}/{escape_pointer_token(name)}"]
+                    raise self._fail(item, f"duplicate key {name!r} (first at line {first.key_line})")
+                child = f"{pointer}/{escape_pointer_token(name)}"
+                mapping[name] = self._node(next(stream), stream, child, item, depth + 1)
+        raise self._fail(event, "unexpected YAML structure")  # pragma: no cover - parser guarantees balance
+
+    def _scalar(self, event: ScalarEvent) -> Any:
+        value = event.value
+        if event.tag is not None and event.tag not in _STR_TAGS:
+            raise self._fail(event, f"tag {_tag(event.tag)} is not allowed in DOI files")
+        if event.style or event.tag is not None:  # quoted, literal or folded, or !!str: a string
+            return value
+        if _NULL.match(value):
+            return None
+        if value in _BOOL:
+            return _BOOL[value]
+        if _INT.match(value):
+            return int(value)
+        if _INT_OCT.match(value):
+            return int(value[2:], 8)
+        if _INT_HEX.match(value):
+            return int(value[2:], 16)
+        if _FLOAT.match(value) and value not in {".", "+.", "-."}:
+            return float(value)
+        if _INF.match(value):
+            return float("-inf") if value.startswith("-") else float("inf")
+        if _NAN.match(value):
+            return float("nan")
+        return value
+
+
+def find_yaml_files(paths: Iterable[Path], root: Path) -> tuple[list[Path], list[Skipped]]:
+    """Every YAML file at or below `paths`, sorted, plus what was passed over and why.
+
+    Symbolic links are followed only while they stay inside `root` (the repository): a link that
+    leads out of it could make a pull request read any file on the CI runner.
+    """
+    root = root.resolve()
+    found: set[Path] = set()
+    skipped: list[Skipped] = []
+    for start in paths:
+        if not start.exists() and not start.is_symlink():
+            skipped.append(Skipped(str(start), "no such file or directory", True))
+            continue
+        for path in _walk(start):
+            display = _display(path, root)
+            if path.name.startswith("."):
+                continue
+            if path.is_symlink() and not _inside(path.resolve(), root):
+                skipped.append(Skipped(display, "symbolic link leads outside the repository; not read", True))
+                continue
+            if path.is_dir():
+                skipped.append(Skipped(display, "symbolic link to a directory; not followed", False))
+                continue
+            if path.suffix.lower() not in YAML_SUFFIXES:
+                skipped.append(Skipped(display, "not a DOI file (expected .yaml or .yml); ignored", False))
+                continue
+            if not path.is_file():
+                skipped.append(Skipped(display, "not a regular file; not read", True))
+                continue
+            found.add(path)
+    return sorted(found), skipped
+
+
+def _walk(start: Path) -> Iterator[Path]:
+    if not start.is_dir() or start.is_symlink():
+        yield start
+        return
+    for dirpath, dirnames, filenames in os.walk(start):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        base = Path(dirpath)
+        for name in sorted(filenames):
+            yield base / name
+        # Directory symlinks are not descended into by os.walk; report them like files.
+        for name in dirnames:
+            if (base / name).is_symlink():
+                yield base / name
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _display(path: Path, root: Path) -> str:
+    """The path as users should see it: relative to the repository when inside it."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

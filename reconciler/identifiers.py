@@ -1,0 +1,146 @@
+"""Is an identifier what its declared type says it is? (idutils and language-tags live here.)
+
+Each check returns None when the value is fine, else a Finding-ready message. DataCite itself
+checks none of this, so a mismatch is a warning, except an ORCID whose check digit fails: that is
+certainly a typo that would credit the wrong person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+
+import idutils
+from language_tags import tags as _language_tags
+
+from .model import Severity
+
+Check = tuple[Severity, str] | None
+
+_ORCID_SHAPE = re.compile(r"(?:^|/)(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+# idutils' CSTR pattern allows exactly four dot-separated parts, but CSTRs carry an
+# organisation-specific tail that may contain dots (e.g. 31253.11.sciencedb.j00001.00123).
+_CSTR = re.compile(r"^(?:CSTR:)?\d{5}\.\d{2}\.\S+$", re.IGNORECASE)
+_ISTC = re.compile(r"^[0-9A-F]{3}-?[0-9]{4}-?[0-9A-F]{8}-?[0-9A-F]$", re.IGNORECASE)
+_UPC = re.compile(r"^\d{12}$")
+_W3ID = re.compile(r"^https?://w3id\.org/\S+$")
+_GRID = re.compile(r"^(?:https?://(?:www\.)?grid\.ac/institutes/)?grid\.\d+\.[0-9a-f]+$")
+_IGSN = re.compile(r"^(?:(?:https?://)?(?:doi\.org/|igsn\.org/)?10\.\d{4,9}/\S+|[A-Za-z0-9.:/-]+)$")
+
+
+def _is(check: Callable[[str], object]) -> Callable[[str], bool]:
+    def run(value: str) -> bool:
+        try:
+            return bool(check(value))
+        except Exception:  # idutils raises on some malformed inputs instead of answering False
+            return False
+
+    return run
+
+
+def _crossref_funder(value: str) -> bool:
+    return bool(re.search(r"10\.13039/\d+$", value))
+
+
+# relatedIdentifierType (schema 4.7) → does the value fit?
+RELATED_IDENTIFIER_CHECKS: dict[str, Callable[[str], bool]] = {
+    "ARK": _is(idutils.is_ark),
+    "arXiv": _is(idutils.is_arxiv),
+    "bibcode": _is(idutils.is_ads),
+    "CSTR": lambda v: bool(_CSTR.match(v)),
+    "DOI": _is(idutils.is_doi),
+    "EAN13": _is(idutils.is_ean13),
+    "EISSN": _is(idutils.is_issn),
+    "Handle": _is(idutils.is_handle),
+    "IGSN": lambda v: bool(_IGSN.match(v)),
+    "ISBN": _is(idutils.is_isbn),
+    "ISSN": _is(idutils.is_issn),
+    "ISTC": lambda v: bool(_ISTC.match(v)),
+    "LISSN": _is(idutils.is_issn),
+    "LSID": _is(idutils.is_lsid),
+    "PMID": _is(idutils.is_pmid),
+    "PURL": _is(idutils.is_purl),
+    "RAiD": _is(idutils.is_raid),
+    "RRID": _is(idutils.is_rrid),
+    "SWHID": _is(idutils.is_swh),
+    "UPC": lambda v: bool(_UPC.match(v)),
+    "URL": _is(idutils.is_url),
+    "URN": _is(idutils.is_urn),
+    "w3id": lambda v: bool(_W3ID.match(v)),
+}
+
+# Organisation and person identifier schemes, keyed by lower-case scheme name.
+SCHEME_CHECKS: dict[str, Callable[[str], bool]] = {
+    "orcid": _is(idutils.is_orcid),
+    "isni": _is(idutils.is_isni),
+    "ror": _is(idutils.is_ror),
+    "grid": lambda v: bool(_GRID.match(v)),
+    "gnd": _is(idutils.is_gnd),
+    "viaf": _is(idutils.is_viaf),
+    "wikidata": _is(idutils.is_wikidata),
+    "crossref funder id": _crossref_funder,
+}
+
+
+def check_related_identifier(kind: str, value: str) -> Check:
+    checker = RELATED_IDENTIFIER_CHECKS.get(kind)
+    if checker is None or checker(value):
+        return None
+    return Severity.WARNING, f"{value!r} does not look like a valid {kind}"
+
+
+def check_scheme_identifier(scheme: str, value: str) -> Check:
+    """A name, affiliation, publisher or funder identifier against its scheme."""
+    checker = SCHEME_CHECKS.get(scheme.strip().lower())
+    if checker is None or checker(value):
+        return None
+    if scheme.strip().lower() == "orcid" and _ORCID_SHAPE.search(value.strip()):
+        return Severity.ERROR, f"ORCID {value!r} fails its check digit (ISO 7064 11,2): a typo"
+    return Severity.WARNING, f"{value!r} does not look like a valid {scheme} identifier"
+
+
+def check_language(tag: str) -> Check:
+    if _language_tags.check(tag):
+        return None
+    return Severity.WARNING, f"{tag!r} is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)"
+
+
+_W3CDTF = re.compile(
+    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
+    r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$"
+)
+
+
+def _is_date(text: str) -> bool:
+    match = _W3CDTF.match(text)
+    if not match:
+        return False
+    year, month, day = match["y"], match["m"], match["d"]
+    try:
+        if day is not None:
+            date(int(year), int(month), int(day))
+        elif month is not None and not 1 <= int(month) <= 12:
+            return False
+        if "T" in text:
+            datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def check_date(text: str) -> Check:
+    """W3CDTF (YYYY, YYYY-MM, YYYY-MM-DD, with time) or an RKMS-ISO8601 range `start/end`."""
+    if "/" in text:
+        start, _, end = text.partition("/")
+        ok = (start or end) and all(_is_date(part) for part in (start, end) if part)
+        if ok and start and end and start[:10] > end[:10]:
+            return Severity.WARNING, f"date range {text!r} ends before it starts"
+    else:
+        ok = _is_date(text)
+    if ok:
+        return None
+    return (
+        Severity.WARNING,
+        f"{text!r} is not a date DataCite documents (YYYY, YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ, or start/end)",
+    )

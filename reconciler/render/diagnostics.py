@@ -1,0 +1,65 @@
+"""Diagnostics as text (file:line:col: severity: /pointer: message), GitHub annotations or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from ..model import Diagnostic, Severity
+
+FORMATS = ("text", "github", "json")
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def render_text(diagnostics: Sequence[Diagnostic]) -> str:
+    return "".join(
+        f"{d.path}:{d.line}:{d.column}: {d.severity.value}: {d.pointer or '/'}: {d.message}\n" for d in diagnostics
+    )
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, so problems show on the pull request's changed lines."""
+    lines = []
+    for d in diagnostics:
+        props = f"file={_escape_property(d.path)},line={d.line},col={d.column},title={_escape_property('doiac ' + (d.rule or 'validate'))}"
+        lines.append(f"::{_GITHUB_LEVEL[d.severity]} {props}::{_escape_data((d.pointer or '/') + ': ' + d.message)}\n")
+    return "".join(lines)
+
+
+def render_json(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    payload = {
+        "files": files,
+        "errors": sum(d.severity is Severity.ERROR for d in diagnostics),
+        "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
+        "diagnostics": [
+            {
+                "path": d.path,
+                "line": d.line,
+                "column": d.column,
+                "severity": d.severity.value,
+                "pointer": d.pointer,
+                "message": d.message,
+                "rule": d.rule,
+            }
+            for d in diagnostics
+        ],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    counts = {s: sum(d.severity is s for d in diagnostics) for s in Severity}
+    def plural(n: int, word: str) -> str:
+        return f"{n:,} {word}{'' if n == 1 else 's'}"
+    return (
+        f"{plural(files, 'file')} checked: {plural(counts[Severity.ERROR], 'error')}, "
+        f"{plural(counts[Severity.WARNING], 'warning')}, {counts[Severity.INFO]:,} info\n"
+    )

@@ -1,0 +1,320 @@
+"""Validation rules beyond the JSON Schema: DataCite's server rules and its best-practice guidance.
+
+Each rule is a function `(record, context) -> findings`, named after what it checks, so that tests
+can drive one rule per table row. Rules run only on records that passed the schema, so they may
+trust shapes (but never that optional keys are present).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from .identifiers import check_date, check_language, check_related_identifier, check_scheme_identifier
+from .model import Repository, Severity
+from .suffix import is_opaque_suffix
+
+# DataCite refuses to create DOIs outside this pattern (lupo's create-time check); older DOIs may
+# hold other characters such as "+" and keep working.
+DOI_CREATE = re.compile(r"^10\.\d{4,5}/[-._;()/:a-zA-Z0-9*~$=]+$")
+DOI_ANY = re.compile(r"^10\.\d{4,9}/\S+$")
+_CONTENT_SUFFIXES = (
+    ".pdf", ".zip", ".csv", ".tsv", ".xlsx", ".xls", ".docx", ".doc", ".pptx", ".tar", ".gz", ".tgz",
+    ".bz2", ".xz", ".7z", ".rar", ".json", ".xml", ".nc", ".h5", ".hdf5", ".txt", ".mp4", ".mp3",
+    ".wav", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".epub", ".parquet", ".sav", ".dta", ".rds",
+)  # fmt: skip
+_TOMBSTONE_WORDS = re.compile(r"tombstone|withdrawn|retracted|removed|deleted|gone|unavailable", re.I)
+_WORD = re.compile(r"[a-z]{4,}", re.I)
+_YEAR = re.compile(r"(?:^|[^0-9])(?:19|20)\d\d(?:[^0-9]|$)")
+_VOWEL = re.compile(r"[aeiou]", re.I)
+_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    pointer: str
+    message: str
+    rule: str
+    key: bool = False
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    path: str
+    """The file's path relative to the config folder (POSIX)."""
+    repository: Repository
+
+
+Rule = Callable[[Mapping[str, Any], RuleContext], Iterator[Finding]]
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _items(record: Mapping[str, Any], key: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    value = record.get(key)
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, Mapping):
+                yield index, item
+
+
+def doi_syntax(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    doi = _str(record.get("doi"))
+    if doi is None:
+        return
+    if not DOI_ANY.match(doi):
+        yield Finding(Severity.ERROR, "/doi", f"{doi!r} is not a DOI: expected 10.<prefix>/<suffix>", "doi-syntax")
+        return
+    if not DOI_CREATE.match(doi):
+        yield Finding(
+            Severity.WARNING,
+            "/doi",
+            f"{doi!r} has characters DataCite refuses for new DOIs (allowed: letters, digits, -._;()/:*~$=); "
+            "an existing DOI keeps working",
+            "doi-characters",
+        )
+    if doi != doi.lower():
+        yield Finding(Severity.WARNING, "/doi", f"write the DOI in lower case: {doi.lower()}", "doi-case")
+
+
+def doi_prefix(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    doi = _str(record.get("doi"))
+    if doi is None or not DOI_ANY.match(doi):
+        return
+    prefix = doi.split("/", 1)[0]
+    if prefix not in ctx.repository.prefixes:
+        owned = ", ".join(ctx.repository.prefixes)
+        yield Finding(
+            Severity.ERROR,
+            "/doi",
+            f"prefix {prefix} does not belong to repository {ctx.repository.id} (its prefixes: {owned}), "
+            f"which owns the files under {ctx.repository.path}",
+            "doi-prefix",
+        )
+
+
+def canonical_path(doi: str, repository: Repository) -> str:
+    """dois/<prefix>/<suffix>.yaml, lower case, with a `/` inside the suffix written as `__`."""
+    prefix, _, suffix = doi.lower().partition("/")
+    return f"{repository.path}{prefix}/{suffix.replace('/', '__')}.yaml"
+
+
+def file_path(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    doi = _str(record.get("doi"))
+    if doi is None or not DOI_ANY.match(doi):
+        return
+    expected = canonical_path(doi, ctx.repository)
+    if PurePosixPath(ctx.path) != PurePosixPath(expected):
+        yield Finding(Severity.WARNING, "/doi", f"file name does not match its DOI; expected {expected}", "file-path")
+
+
+def host_allowed(host: str, domains: tuple[str, ...]) -> bool:
+    """DataCite's domain rule: `*` any host, `*.example.org` subdomains only, else the exact host."""
+    if not domains:
+        return True
+    host = host.lower().rstrip(".")
+    for domain in domains:
+        domain = domain.lower()
+        if domain == "*" or host == domain:
+            return True
+        if domain.startswith("*.") and host.endswith(domain[1:]):
+            return True
+    return False
+
+
+def landing_page(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    url = _str(record.get("url"))
+    if url is None:
+        return
+    state = record.get("state")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https", "ftp"} or not parts.netloc or not parts.hostname:
+        yield Finding(Severity.ERROR, "/url", f"{url!r} is not a valid URL: use https://…", "url-scheme")
+        return
+    if parts.scheme != "https":
+        yield Finding(Severity.WARNING, "/url", f"landing pages should use https, not {parts.scheme}", "url-https")
+    if not host_allowed(parts.hostname, ctx.repository.domains):
+        # DataCite checks domains only when a DOI is registered or findable.
+        severity = Severity.ERROR if state in {"registered", "findable"} else Severity.WARNING
+        allowed = ", ".join(ctx.repository.domains)
+        yield Finding(
+            severity,
+            "/url",
+            f"host {parts.hostname} is not allowed for repository {ctx.repository.id} (domains: {allowed})",
+            "url-domain",
+        )
+    if parts.path.lower().endswith(_CONTENT_SUFFIXES):
+        yield Finding(
+            Severity.WARNING,
+            "/url",
+            "the url points at a file; a DOI should resolve to a landing page that describes the content",
+            "landing-page",
+        )
+    if state == "registered" and not _TOMBSTONE_WORDS.search(url):
+        yield Finding(
+            Severity.INFO,
+            "/url",
+            "a registered DOI is usually a withdrawn one: point its url at a tombstone page",
+            "tombstone-url",
+        )
+
+
+def opaque_suffix(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    doi = _str(record.get("doi"))
+    if doi is None or "/" not in doi:
+        return
+    suffix = doi.split("/", 1)[1]
+    if is_opaque_suffix(suffix):
+        return
+    words = [w for w in _WORD.findall(suffix) if _VOWEL.search(w)]
+    if words or _YEAR.search(suffix):
+        yield Finding(
+            Severity.WARNING,
+            "/doi",
+            f"suffix {suffix!r} carries meaning; DataCite recommends opaque suffixes, which cannot go out of date "
+            "(`doiac new` mints one)",
+            "opaque-suffix",
+        )
+
+
+def _name_entities(record: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for key in ("creators", "contributors"):
+        for index, person in _items(record, key):
+            yield f"/{key}/{index}", person
+
+
+def name_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    for base, person in _name_entities(record):
+        for index, ident in _items(person, "nameIdentifiers"):
+            value, scheme = _str(ident.get("nameIdentifier")), _str(ident.get("nameIdentifierScheme"))
+            if value and scheme:
+                yield from _finding(check_scheme_identifier(scheme, value), f"{base}/nameIdentifiers/{index}", "name-id")
+        for index, aff in _items(person, "affiliation"):
+            yield from _organisation(aff, "affiliationIdentifier", "affiliationIdentifierScheme",
+                                     f"{base}/affiliation/{index}")  # fmt: skip
+
+
+def _organisation(item: Mapping[str, Any], id_key: str, scheme_key: str, pointer: str) -> Iterator[Finding]:
+    value, scheme = _str(item.get(id_key)), _str(item.get(scheme_key))
+    if value and not scheme:
+        yield Finding(Severity.WARNING, f"{pointer}/{id_key}", f"{id_key} needs {scheme_key} (e.g. ROR)", "org-id")
+    elif value and scheme:
+        yield from _finding(check_scheme_identifier(scheme, value), f"{pointer}/{id_key}", "org-id")
+
+
+def publisher_identifier(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    publisher = record.get("publisher")
+    if isinstance(publisher, Mapping):
+        yield from _organisation(publisher, "publisherIdentifier", "publisherIdentifierScheme", "/publisher")
+
+
+def funder_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    for index, funder in _items(record, "fundingReferences"):
+        value, kind = _str(funder.get("funderIdentifier")), _str(funder.get("funderIdentifierType"))
+        pointer = f"/fundingReferences/{index}/funderIdentifier"
+        if value and not kind:
+            yield Finding(Severity.ERROR, pointer, "funderIdentifier needs funderIdentifierType", "funder-id")
+        elif value and kind:
+            yield from _finding(check_scheme_identifier(kind, value), pointer, "funder-id")
+
+
+def related_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    for index, rel in _items(record, "relatedIdentifiers"):
+        value, kind = _str(rel.get("relatedIdentifier")), _str(rel.get("relatedIdentifierType"))
+        if value and kind:
+            pointer = f"/relatedIdentifiers/{index}/relatedIdentifier"
+            yield from _finding(check_related_identifier(kind, value), pointer, "related-id")
+    for index, item in _items(record, "relatedItems"):
+        ident = item.get("relatedItemIdentifier")
+        if isinstance(ident, Mapping):
+            value, kind = _str(ident.get("relatedItemIdentifier")), _str(ident.get("relatedItemIdentifierType"))
+            pointer = f"/relatedItems/{index}/relatedItemIdentifier/relatedItemIdentifier"
+            if value and kind:
+                yield from _finding(check_related_identifier(kind, value), pointer, "related-id")
+
+
+def alternate_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    for index, ident in _items(record, "identifiers"):
+        if ident.get("identifierType") == "DOI":
+            yield Finding(
+                Severity.WARNING,
+                f"/identifiers/{index}/identifierType",
+                "DataCite silently drops identifiers of type DOI; relate other DOIs with relatedIdentifiers",
+                "identifier-doi",
+            )
+
+
+def dates(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    for index, entry in _items(record, "dates"):
+        text = _str(entry.get("date"))
+        if text:
+            yield from _finding(check_date(text), f"/dates/{index}/date", "date-format")
+
+
+def languages(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    language = _str(record.get("language"))
+    if language:
+        yield from _finding(check_language(language), "/language", "language")
+    for key in ("titles", "descriptions", "subjects", "creators", "contributors", "rightsList"):
+        for index, item in _items(record, key):
+            lang = _str(item.get("lang"))
+            if lang:
+                yield from _finding(check_language(lang), f"/{key}/{index}/lang", "language")
+
+
+_LIMITS = {"Latitude": 90.0, "Longitude": 180.0}
+
+
+def coordinates(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    """Numeric strings are accepted by DataCite; the schema cannot range-check them, so we do."""
+    for index, geo in _items(record, "geoLocations"):
+        points: list[tuple[str, Any]] = []
+        for key in ("geoLocationPoint", "geoLocationBox"):
+            if isinstance(geo.get(key), Mapping):
+                points.append((f"/geoLocations/{index}/{key}", geo[key]))
+        polygon = geo.get("geoLocationPolygon")
+        for p_index, entry in enumerate(polygon if isinstance(polygon, list) else []):
+            for key in ("polygonPoint", "inPolygonPoint"):
+                if isinstance(entry, Mapping) and isinstance(entry.get(key), Mapping):
+                    points.append((f"/geoLocations/{index}/geoLocationPolygon/{p_index}/{key}", entry[key]))
+        for pointer, point in points:
+            for name, value in point.items():
+                limit = next((v for k, v in _LIMITS.items() if name.endswith(k)), None)
+                if isinstance(value, str) and limit is not None and _NUMBER.match(value) and abs(float(value)) > limit:
+                    yield Finding(
+                        Severity.ERROR, f"{pointer}/{name}", f"{value} is out of range: must be within ±{limit:g}",
+                        "coordinates",
+                    )  # fmt: skip
+
+
+def _finding(check: tuple[Severity, str] | None, pointer: str, rule: str) -> Iterator[Finding]:
+    if check is not None:
+        yield Finding(check[0], pointer, check[1], rule)
+
+
+RECORD_RULES: tuple[Rule, ...] = (
+    doi_syntax,
+    doi_prefix,
+    file_path,
+    landing_page,
+    opaque_suffix,
+    name_identifiers,
+    publisher_identifier,
+    funder_identifiers,
+    related_identifiers,
+    alternate_identifiers,
+    dates,
+    languages,
+    coordinates,
+)
+
+
+def run_record_rules(record: Mapping[str, Any], ctx: RuleContext) -> list[Finding]:
+    return [finding for rule in RECORD_RULES for finding in rule(record, ctx)]

@@ -1,0 +1,233 @@
+"""JSON Schema checking (jsonschema lives here) and the validation use case's pure core.
+
+Schema errors are rewritten for people: each says where (JSON pointer, then line and column) and
+what, with did-you-mean hints for misspelt keys and controlled values. Schemas may carry
+`x-doiac-messages: {keyword: message}` to replace the generic text for one keyword.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from .files import escape_pointer_token
+
+_BASE = "https://doiac.invalid/schemas/"
+SCHEMA_NAMES = ("datacite-4.7", "doi", "config", "plan")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A schema violation at a JSON pointer; `key` says whether to point at the key or the value."""
+
+    pointer: str
+    message: str
+    key: bool = False
+
+
+def schema_dir() -> Path:
+    """The JSON Schemas: inside the installed package, or `schemas/` of a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "schemas"
+    return packaged if packaged.is_dir() else here.parent / "schemas"
+
+
+@functools.cache
+def load_schema(name: str) -> dict[str, Any]:
+    with (schema_dir() / f"{name}.schema.json").open(encoding="utf-8") as fh:
+        schema: dict[str, Any] = json.load(fh)
+    return schema
+
+
+@functools.cache
+def _validator(name: str) -> Draft202012Validator:
+    resources = []
+    for other in SCHEMA_NAMES:
+        if (schema_dir() / f"{other}.schema.json").exists():
+            resources.append((f"{_BASE}{other}.schema.json", Resource.from_contents(load_schema(other))))
+    registry: Registry[Any] = Registry().with_resources(resources)
+    schema = {**load_schema(name), "$id": f"{_BASE}{name}.schema.json"}
+    return Draft202012Validator(schema, registry=registry)
+
+
+def check_schema(name: str, instance: Any) -> list[Problem]:
+    """Every violation of schema `name` by `instance`, translated, in document order."""
+    problems: list[Problem] = []
+    for error in _validator(name).iter_errors(instance):
+        problems.extend(_translate(error, load_schema(name)))
+    return _dedupe(problems)
+
+
+def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
+    # A refused key also fails `unevaluatedProperties`; keep the more specific message.
+    seen: dict[str, Problem] = {}
+    for problem in problems:
+        seen.setdefault(problem.pointer, problem)
+    return list(seen.values())
+
+
+def pointer_of(parts: Iterable[Any]) -> str:
+    return "".join(f"/{escape_pointer_token(str(part))}" for part in parts)
+
+
+def _custom(error: ValidationError, keyword: str) -> str | None:
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    messages = schema.get("x-doiac-messages", {})
+    message = messages.get(keyword)
+    return message if isinstance(message, str) else None
+
+
+def _translate(error: ValidationError, root: Mapping[str, Any]) -> Iterator[Problem]:
+    pointer = pointer_of(error.absolute_path)
+    keyword = str(error.validator) if error.validator is not None else "false"
+    custom = _custom(error, keyword)
+    if keyword == "false" or error.schema is False:
+        name = str(error.absolute_path[-1]) if error.absolute_path else ""
+        refused = root.get("x-doiac-refused", {}).get(name)
+        yield Problem(pointer, refused or f"`{name}` is not allowed here", key=True)
+        return
+    if keyword == "required":
+        for missing in _missing(error):
+            text = custom or f"missing required key `{missing}`{_state_context(error)}"
+            yield Problem(f"{pointer}/{escape_pointer_token(missing)}", text, key=True)
+        return
+    if keyword in {"additionalProperties", "unevaluatedProperties"}:
+        known = _known_keys(error, root)
+        for extra in _extras(error, known):
+            yield Problem(f"{pointer}/{escape_pointer_token(extra)}", _unknown_key(extra, known), key=True)
+        return
+    yield Problem(pointer, custom or _describe(error, keyword))
+
+
+def _state_context(error: ValidationError) -> str:
+    """Why a key is required when the requirement comes from the state (the schema's if/then)."""
+    if "then" not in error.absolute_schema_path:
+        return ""
+    state = error.instance.get("state") if isinstance(error.instance, Mapping) else None
+    if isinstance(state, str):
+        return f": a {state} DOI needs it"
+    return ": a registered or findable DOI needs it"
+
+
+def _missing(error: ValidationError) -> list[str]:
+    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    required = error.validator_value if isinstance(error.validator_value, list) else []
+    return [name for name in required if name not in instance]
+
+
+def _extras(error: ValidationError, known: set[str]) -> list[str]:
+    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    return [key for key in instance if key not in known]
+
+
+def _known_keys(error: ValidationError, root: Mapping[str, Any]) -> set[str]:
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    keys = set(schema.get("properties", {}))
+    if error.validator == "unevaluatedProperties":
+        # The DOI file: its own keys plus every DataCite attribute pulled in by allOf/$ref.
+        keys |= set(load_schema("datacite-4.7").get("properties", {}))
+        keys -= set(root.get("x-doiac-refused", {}))
+    return keys
+
+
+def _unknown_key(key: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    if not close:
+        folded = {k.lower(): k for k in known}
+        if key.lower().replace("_", "") in folded:
+            close = [folded[key.lower().replace("_", "")]]
+    hint = f"; did you mean `{close[0]}`?" if close else f"; expected one of: {', '.join(sorted(known))}"
+    return f"unknown key `{key}`{hint}"
+
+
+_JSON_TYPES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "object": "a mapping",
+    "array": "a list",
+    "boolean": "true or false",
+    "null": "empty",
+}
+
+
+def kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__  # pragma: no cover - YAML and JSON give only the kinds above
+
+
+def short(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _describe(error: ValidationError, keyword: str) -> str:
+    value = error.instance
+    expected = error.validator_value
+    if keyword == "type":
+        types = expected if isinstance(expected, list) else [expected]
+        wanted = " or ".join(_JSON_TYPES.get(t, t) for t in types if t != "null")
+        return f"expected {wanted}, got {kind_of(value)}"
+    if keyword == "enum":
+        options = [o for o in expected if o is not None]
+        close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.5)
+        field = _field_name(error)
+        if isinstance(value, str):
+            folded = [o for o in options if isinstance(o, str) and o.lower() == value.lower()]
+            close = folded or close
+        if close:
+            return f"{short(value)} is not a valid {field}; did you mean {close[0]!r}?"
+        if len(options) <= 8:
+            return f"{short(value)} is not a valid {field}; expected one of: {', '.join(map(str, options))}"
+        return f"{short(value)} is not a valid {field} (DataCite schema 4.7 controlled list)"
+    if keyword == "const":
+        return f"expected {short(expected)}, got {short(value)}"
+    if keyword == "minItems":
+        return "must not be an empty list" if expected == 1 else f"needs at least {expected} entries"
+    if keyword == "maxItems":
+        return f"has {len(value)} entries; at most {expected} allowed"
+    if keyword == "minLength":
+        return "must not be empty"
+    if keyword == "minProperties":
+        return "must not be an empty mapping"
+    if keyword == "pattern":
+        return f"{short(value)} does not have the expected form"
+    if keyword in {"minimum", "maximum"}:
+        low, high = error.schema.get("minimum"), error.schema.get("maximum")
+        if low is not None and high is not None:
+            return f"{short(value)} is out of range: must be between {low} and {high}"
+        return f"{short(value)} must be {'at least' if keyword == 'minimum' else 'at most'} {expected}"
+    if keyword == "uniqueItems":
+        return "has duplicate entries"
+    if keyword == "propertyNames":
+        return error.message
+    return error.message
+
+
+def _field_name(error: ValidationError) -> str:
+    for part in reversed(error.absolute_path):
+        if isinstance(part, str):
+            return part
+    return "value"
