@@ -73,10 +73,13 @@ def _colour(text: str, severity: Severity) -> str:
 def validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="DOI files or folders to check (default: every repository's folder).", show_default=False),
+        typer.Argument(
+            help="DOI files or folders to check (default: every repository's folder).", show_default=False
+        ),
     ] = None,
     output: Annotated[
-        str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.", case_sensitive=False)
+        str,
+        typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.", case_sensitive=False),
     ] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
     config_path: ConfigOption = None,
@@ -93,7 +96,9 @@ def validate(
     desired = read_desired(config, paths or ())
     diagnostics = list(desired.diagnostics)
     if strict:
-        diagnostics = [d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d for d in diagnostics]
+        diagnostics = [
+            d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d for d in diagnostics
+        ]
     if output == "json":
         typer.echo(render_json(diagnostics, desired.files), nl=False)
     elif output == "github":
@@ -126,4 +131,3 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return 2
     return 0
-

@@ -21,7 +21,9 @@ class ConfigErrors(ConfigError):
     """Several located problems in doiac.yaml."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__("\n".join(f"{d.path}:{d.line}:{d.column}: {d.pointer}: {d.message}" for d in diagnostics))
+        super().__init__(
+            "\n".join(f"{d.path}:{d.line}:{d.column}: {d.pointer}: {d.message}" for d in diagnostics)
+        )
         self.diagnostics = diagnostics
 
 
@@ -43,7 +45,9 @@ def load_config(path: Path) -> Config:
     try:
         source = read_source(path, display)
     except SourceError as exc:
-        raise ConfigErrors([Diagnostic(exc.path, exc.line, exc.column, Severity.ERROR, "", exc.message)]) from None
+        raise ConfigErrors(
+            [Diagnostic(exc.path, exc.line, exc.column, Severity.ERROR, "", exc.message)]
+        ) from None
     return parse_config(source)
 
 
@@ -95,9 +99,13 @@ def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str, bool]]:
     if isinstance(env, str) and env not in ENVIRONMENTS:
         parts = urlsplit(env)
         if parts.scheme not in {"http", "https"} or not parts.netloc:
-            problems.append(("/environment", f"{env!r} is not sandbox, test, production or an http(s) URL", False))
+            problems.append(
+                ("/environment", f"{env!r} is not sandbox, test, production or an http(s) URL", False)
+            )
         elif parts.scheme == "http" and not parts.netloc.startswith(_LOOPBACK):
-            problems.append(("/environment", "plain http is allowed only on loopback (passwords travel in it)", False))
+            problems.append(
+                ("/environment", "plain http is allowed only on loopback (passwords travel in it)", False)
+            )
     repos = data.get("repositories")
     if not isinstance(repos, list):
         return problems
@@ -120,7 +128,9 @@ def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str, bool]]:
                      f"#{folders[_folder(folder)] + 1}; give each repository account its own folder", False)
                 )  # fmt: skip
             if Path(folder).is_absolute() or ".." in Path(folder).parts:
-                problems.append((f"/repositories/{index}/path", "path must be a folder inside the repository", False))
+                problems.append(
+                    (f"/repositories/{index}/path", "path must be a folder inside the repository", False)
+                )
     return problems
 
 

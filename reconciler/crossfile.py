@@ -45,7 +45,9 @@ def duplicate_dois(records: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Fil
         for path in paths if len(paths) > 1 else ():
             others = ", ".join(p for p in paths if p != path)
             findings.append(
-                FileFinding(path, Severity.ERROR, "/doi", f"DOI {doi} is also declared in {others}", "duplicate-doi")
+                FileFinding(
+                    path, Severity.ERROR, "/doi", f"DOI {doi} is also declared in {others}", "duplicate-doi"
+                )
             )
     return findings
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from .config import repository_for
 from .crossfile import FileFinding, duplicate_dois, reciprocal_versions
-from .files import SourceError, escape_pointer_token, find_yaml_files, read_source
-from .model import Config, DesiredRecord, Diagnostic, Repository, Severity, SourceFile
-from .rules import RuleContext, run_record_rules
+from .files import SourceError, find_yaml_files, read_source
+from .model import Config, DesiredRecord, Diagnostic, Repository, Severity, SourceFile, escape_pointer_token
+from .rules import Finding, RuleContext, run_record_rules
 from .validate import check_schema
 
 _INTENT_KEYS = ("doi", "state", "url")
@@ -66,7 +66,9 @@ def read_desired(config: Config, paths: Sequence[Path] = ()) -> Desired:
         try:
             source = read_source(path, display)
         except SourceError as exc:
-            diagnostics.add(Diagnostic(exc.path, exc.line, exc.column, Severity.ERROR, "", exc.message, "yaml"))
+            diagnostics.add(
+                Diagnostic(exc.path, exc.line, exc.column, Severity.ERROR, "", exc.message, "yaml")
+            )
             continue
         merged.append(_merge(config, owner[0], owner[1], source))
     failed: set[str] = set()
@@ -109,21 +111,17 @@ def _merge(config: Config, index: int, repository: Repository, source: SourceFil
 
 
 def _check_one(config: Config, item: _Merged) -> list[Diagnostic]:
-    found = []
-    for problem in check_schema("doi", item.record):
-        found.append(_locate(config, item, Severity.ERROR, problem.pointer, problem.message, "schema", problem.key))
-    context = RuleContext(item.source.path, item.repository)
-    for finding in run_record_rules(item.record, context):
-        found.append(
-            _locate(config, item, finding.severity, finding.pointer, finding.message, finding.rule, finding.key)
-        )
-    return found
+    findings = [
+        Finding(Severity.ERROR, problem.pointer, problem.message, "schema", problem.key)
+        for problem in check_schema("doi", item.record)
+    ]
+    findings.extend(run_record_rules(item.record, RuleContext(item.source.path, item.repository)))
+    return [_locate(config, item, finding) for finding in findings]
 
 
-def _locate(
-    config: Config, item: _Merged, severity: Severity, pointer: str, message: str, rule: str, key: bool
-) -> Diagnostic:
+def _locate(config: Config, item: _Merged, finding: Finding) -> Diagnostic:
     """Point at the file, or at doiac.yaml when the value came from defaults there."""
+    severity, pointer, message, rule, key = finding
     top = pointer.split("/")[1] if pointer.count("/") >= 1 and pointer else ""
     if top in item.origins and config.source is not None:
         config_pointer = item.origins[top] + pointer[len(top) + 1 :]
@@ -139,7 +137,7 @@ def _locate(
 
 
 def _locate_file_finding(config: Config, item: _Merged, finding: FileFinding) -> Diagnostic:
-    return _locate(config, item, finding.severity, finding.pointer, finding.message, finding.rule, False)
+    return _locate(config, item, Finding(finding.severity, finding.pointer, finding.message, finding.rule))
 
 
 def _desired(item: _Merged) -> DesiredRecord:

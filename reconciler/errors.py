@@ -1,9 +1,9 @@
 """The exception tree. Every expected failure is a ReconcilerError; anything else is a bug.
 
-    ReconcilerError
-    ├── ConfigError          doiac.yaml is missing, unreadable or invalid
-    ├── FileError            a DOI file cannot be read at all (I/O, not content)
-    └── UsageError           the command line asks for something impossible
+ReconcilerError
+├── ConfigError          doiac.yaml is missing, unreadable or invalid
+├── FileError            a DOI file cannot be read at all (I/O, not content)
+└── UsageError           the command line asks for something impossible
 """
 
 from __future__ import annotations

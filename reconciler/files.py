@@ -33,7 +33,7 @@ from ruamel.yaml.events import (
 )
 
 from .errors import ReconcilerError
-from .model import Position, SourceFile
+from .model import Position, SourceFile, escape_pointer_token
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """A DOI file with DataCite's maximum of 10,000 creators stays well below this."""
@@ -81,10 +81,6 @@ class Skipped:
     is_error: bool
 
 
-def escape_pointer_token(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def read_source(path: Path, display: str | None = None) -> SourceFile:
     """Read one YAML file whose document must be a mapping; raise SourceError on any problem."""
     name = display or str(path)
@@ -92,7 +88,10 @@ def read_source(path: Path, display: str | None = None) -> SourceFile:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise SourceError(
-                name, 1, 1, f"file is {size / 1e6:.1f} MB; a DOI file may be at most {MAX_FILE_BYTES // 2**20} MiB"
+                name,
+                1,
+                1,
+                f"file is {size / 1e6:.1f} MB; a DOI file may be at most {MAX_FILE_BYTES // 2**20} MiB",
             )
         raw = path.read_bytes()
     except OSError as exc:
@@ -117,7 +116,9 @@ def parse_source(raw: bytes, name: str) -> SourceFile:
         raise SourceError(name, 1, 1, f"YAML syntax: {exc}") from None
     if not isinstance(value, dict):
         kind = "a list" if isinstance(value, list) else "a single value"
-        raise SourceError(name, 1, 1, f"the document is {kind}; a DOI file must be a mapping of keys to values")
+        raise SourceError(
+            name, 1, 1, f"the document is {kind}; a DOI file must be a mapping of keys to values"
+        )
     return SourceFile(name, value, composer.positions)
 
 
@@ -131,7 +132,10 @@ def _decode(raw: bytes, name: str) -> str:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         raise SourceError(
-            name, line, column, f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded; save the file as UTF-8"
+            name,
+            line,
+            column,
+            f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded; save the file as UTF-8",
         ) from None
 
 
@@ -158,19 +162,28 @@ class _Composer:
             if isinstance(event, DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise self._fail(event, "several YAML documents in one file; a DOI file holds exactly one")
+                    raise self._fail(
+                        event, "several YAML documents in one file; a DOI file holds exactly one"
+                    )
                 continue
             value = self._node(event, stream, "", None, 0)
         return value
 
-    def _node(self, event: Event, stream: Iterator[Event], pointer: str, key: Event | None, depth: int) -> Any:
+    def _node(
+        self, event: Event, stream: Iterator[Event], pointer: str, key: Event | None, depth: int
+    ) -> Any:
         mark = event.start_mark
         key_mark = key.start_mark if key is not None else mark
-        self.positions[pointer] = Position(mark.line + 1, mark.column + 1, key_mark.line + 1, key_mark.column + 1)
+        self.positions[pointer] = Position(
+            mark.line + 1, mark.column + 1, key_mark.line + 1, key_mark.column + 1
+        )
         if isinstance(event, AliasEvent):
-            raise self._fail(event, f"alias *{event.anchor}: anchors and aliases are not allowed in DOI files")
-        if getattr(event, "anchor", None):
-            raise self._fail(event, f"anchor &{event.anchor}: anchors and aliases are not allowed in DOI files")
+            raise self._fail(
+                event, f"alias *{event.anchor}: anchors and aliases are not allowed in DOI files"
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor:
+            raise self._fail(event, f"anchor &{anchor}: anchors and aliases are not allowed in DOI files")
         if depth > MAX_DEPTH:
             raise self._fail(event, f"nested deeper than {MAX_DEPTH} levels")
         if isinstance(event, ScalarEvent):
@@ -191,7 +204,9 @@ class _Composer:
                 if not isinstance(item, ScalarEvent):
                     raise self._fail(item, "a mapping key must be a plain word, not a list or mapping")
                 if item.anchor:
-                    raise self._fail(item, f"anchor &{item.anchor}: anchors and aliases are not allowed in DOI files")
+                    raise self._fail(
+                        item, f"anchor &{item.anchor}: anchors and aliases are not allowed in DOI files"
+                    )
                 name = item.value
                 if name in mapping:
                     first = self.positions[f"{pointer}/{escape_pointer_token(name)}"]

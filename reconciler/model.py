@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+
+def escape_pointer_token(token: str) -> str:
+    """One JSON pointer token (RFC 6901): `~` → `~0`, `/` → `~1`."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def pointer_of(parts: Iterable[Any]) -> str:
+    """A JSON pointer from path parts, e.g. ("titles", 0, "title") → /titles/0/title."""
+    return "".join(f"/{escape_pointer_token(str(part))}" for part in parts)
 
 
 class Severity(enum.Enum):

@@ -12,17 +12,17 @@ import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
-from .files import escape_pointer_token
+from .model import escape_pointer_token, pointer_of
+from .schemas import SCHEMA_NAMES, has_schema, load_schema
 
+# Schemas carry no $id (so editors resolve their relative $refs by file); we give them one here.
 _BASE = "https://doiac.invalid/schemas/"
-SCHEMA_NAMES = ("datacite-4.7", "doi", "config", "plan")
 
 
 @dataclass(frozen=True)
@@ -34,25 +34,11 @@ class Problem:
     key: bool = False
 
 
-def schema_dir() -> Path:
-    """The JSON Schemas: inside the installed package, or `schemas/` of a source checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "schemas"
-    return packaged if packaged.is_dir() else here.parent / "schemas"
-
-
-@functools.cache
-def load_schema(name: str) -> dict[str, Any]:
-    with (schema_dir() / f"{name}.schema.json").open(encoding="utf-8") as fh:
-        schema: dict[str, Any] = json.load(fh)
-    return schema
-
-
 @functools.cache
 def _validator(name: str) -> Draft202012Validator:
     resources = []
     for other in SCHEMA_NAMES:
-        if (schema_dir() / f"{other}.schema.json").exists():
+        if has_schema(other):
             resources.append((f"{_BASE}{other}.schema.json", Resource.from_contents(load_schema(other))))
     registry: Registry[Any] = Registry().with_resources(resources)
     schema = {**load_schema(name), "$id": f"{_BASE}{name}.schema.json"}
@@ -73,10 +59,6 @@ def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
     for problem in problems:
         seen.setdefault(problem.pointer, problem)
     return list(seen.values())
-
-
-def pointer_of(parts: Iterable[Any]) -> str:
-    return "".join(f"/{escape_pointer_token(str(part))}" for part in parts)
 
 
 def _custom(error: ValidationError, keyword: str) -> str | None:
@@ -184,11 +166,12 @@ def short(value: Any, limit: int = 60) -> str:
 
 
 def _describe(error: ValidationError, keyword: str) -> str:
-    value = error.instance
-    expected = error.validator_value
+    value: Any = error.instance
+    expected: Any = error.validator_value
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
     if keyword == "type":
         types = expected if isinstance(expected, list) else [expected]
-        wanted = " or ".join(_JSON_TYPES.get(t, t) for t in types if t != "null")
+        wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in types if t != "null")
         return f"expected {wanted}, got {kind_of(value)}"
     if keyword == "enum":
         options = [o for o in expected if o is not None]
@@ -215,14 +198,12 @@ def _describe(error: ValidationError, keyword: str) -> str:
     if keyword == "pattern":
         return f"{short(value)} does not have the expected form"
     if keyword in {"minimum", "maximum"}:
-        low, high = error.schema.get("minimum"), error.schema.get("maximum")
+        low, high = schema.get("minimum"), schema.get("maximum")
         if low is not None and high is not None:
             return f"{short(value)} is out of range: must be between {low} and {high}"
         return f"{short(value)} must be {'at least' if keyword == 'minimum' else 'at most'} {expected}"
     if keyword == "uniqueItems":
         return "has duplicate entries"
-    if keyword == "propertyNames":
-        return error.message
     return error.message
 
 

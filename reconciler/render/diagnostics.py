@@ -13,7 +13,8 @@ _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.
 
 def render_text(diagnostics: Sequence[Diagnostic]) -> str:
     return "".join(
-        f"{d.path}:{d.line}:{d.column}: {d.severity.value}: {d.pointer or '/'}: {d.message}\n" for d in diagnostics
+        f"{d.path}:{d.line}:{d.column}: {d.severity.value}: {d.pointer or '/'}: {d.message}\n"
+        for d in diagnostics
     )
 
 
@@ -30,7 +31,9 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     lines = []
     for d in diagnostics:
         props = f"file={_escape_property(d.path)},line={d.line},col={d.column},title={_escape_property('doiac ' + (d.rule or 'validate'))}"
-        lines.append(f"::{_GITHUB_LEVEL[d.severity]} {props}::{_escape_data((d.pointer or '/') + ': ' + d.message)}\n")
+        lines.append(
+            f"::{_GITHUB_LEVEL[d.severity]} {props}::{_escape_data((d.pointer or '/') + ': ' + d.message)}\n"
+        )
     return "".join(lines)
 
 
@@ -57,8 +60,10 @@ def render_json(diagnostics: Sequence[Diagnostic], files: int) -> str:
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     counts = {s: sum(d.severity is s for d in diagnostics) for s in Severity}
+
     def plural(n: int, word: str) -> str:
         return f"{n:,} {word}{'' if n == 1 else 's'}"
+
     return (
         f"{plural(files, 'file')} checked: {plural(counts[Severity.ERROR], 'error')}, "
         f"{plural(counts[Severity.WARNING], 'warning')}, {counts[Severity.INFO]:,} info\n"

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import pytest
+
+from reconciler.identifiers import (
+    RELATED_IDENTIFIER_CHECKS,
+    check_date,
+    check_language,
+    check_related_identifier,
+    check_scheme_identifier,
+)
+from reconciler.model import Severity
+
+W = Severity.WARNING
+
+RELATED = [
+    ("ARK", "ark:/13030/tf5p30086k", "13030/tf5p30086k"),
+    ("arXiv", "arXiv:1902.02534", "arXiv:19xx"),
+    ("bibcode", "2011ApJ...737..103S", "not a bibcode"),
+    ("CSTR", "CSTR:31253.11.sciencedb.j00001.00123", "CSTR:12.x"),
+    ("DOI", "10.80000/3mfp-6m52", "https://example.org/10"),
+    ("EAN13", "4006381333931", "4006381333932"),
+    ("EISSN", "2049-3630", "2049-3631"),
+    ("Handle", "20.1000/100", "not a handle"),
+    ("IGSN", "IECUR0097", "has spaces in it"),
+    ("ISBN", "978-3-16-148410-0", "978-3-16-148410-1"),
+    ("ISSN", "0378-5955", "0378-5956"),
+    ("ISTC", "0A9-2009-12B4A105-7", "0A9-2009"),
+    ("LISSN", "0378-5955", "x"),
+    ("LSID", "urn:lsid:ubio.org:namebank:11815", "urn:lsid:x"),
+    ("PMID", "12345678", "pmid-abc"),
+    ("PURL", "https://purl.org/dc/terms/", "https://example.org/dc"),
+    ("RAiD", "https://raid.org/10.25.10.1234/abc", "raid-1"),
+    ("RRID", "RRID:AB_262044", "AB262044x!"),
+    ("SWHID", "swh:1:cnt:94a9ed024d3859793618152ea559a168bbcbb5e2", "swh:1:cnt:xyz"),
+    ("UPC", "036000291452", "03600029145"),
+    ("URL", "https://example.org/a", "example.org"),
+    ("URN", "urn:nbn:de:101:1-201102033592", "nbn:de:101"),
+    ("w3id", "https://w3id.org/example", "https://example.org/w3id"),
+]
+
+
+def test_every_related_identifier_type_is_covered() -> None:
+    assert sorted(RELATED_IDENTIFIER_CHECKS) == sorted(kind for kind, _, _ in RELATED)
+
+
+@pytest.mark.parametrize(("kind", "good", "bad"), RELATED, ids=[k for k, _, _ in RELATED])
+def test_related_identifier(kind: str, good: str, bad: str) -> None:
+    assert check_related_identifier(kind, good) is None
+    assert check_related_identifier(kind, bad) == (W, f"{bad!r} does not look like a valid {kind}")
+
+
+def test_unknown_related_type_is_not_checked() -> None:
+    assert check_related_identifier("Other", "anything") is None
+
+
+SCHEMES = [
+    ("orcid-url", "ORCID", "https://orcid.org/0000-0002-1825-0097", None),
+    ("orcid-bare", "ORCID", "0000-0002-1825-0097", None),
+    ("orcid-x", "orcid", "https://orcid.org/0000-0002-1694-233X", None),
+    ("orcid-check-digit", "ORCID", "https://orcid.org/0000-0002-1825-0098",
+     (Severity.ERROR, "ORCID 'https://orcid.org/0000-0002-1825-0098' fails its check digit (ISO 7064 11,2): a typo")),
+    ("orcid-shape", "ORCID", "orcid:jane", (W, "'orcid:jane' does not look like a valid ORCID identifier")),
+    ("isni", "ISNI", "0000000121032683", None),
+    ("ror", "ROR", "https://ror.org/04wxnsj81", None),
+    ("ror-bad", "ROR", "https://ror.org/04wxnsj8", (W, "'https://ror.org/04wxnsj8' does not look like a valid ROR identifier")),
+    ("grid", "GRID", "grid.5170.3", None),
+    ("crossref-funder", "Crossref Funder ID", "https://doi.org/10.13039/501100000780", None),
+    ("crossref-funder-bad", "Crossref Funder ID", "501100000780",
+     (W, "'501100000780' does not look like a valid Crossref Funder ID identifier")),
+    ("unknown-scheme", "Local", "anything", None),
+    ("wikidata", "Wikidata", "Q42", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("scheme", "value", "expected"), [c[1:] for c in SCHEMES], ids=[c[0] for c in SCHEMES]
+)
+def test_scheme_identifier(scheme: str, value: str, expected: object) -> None:
+    assert check_scheme_identifier(scheme, value) == expected
+
+
+@pytest.mark.parametrize("tag", ["en", "de-CH", "zh-Hant-TW", "sgn-ASE", "en-GB"])
+def test_language_ok(tag: str) -> None:
+    assert check_language(tag) is None
+
+
+@pytest.mark.parametrize("tag", ["en_US", "Borgesian", "english", "e"])
+def test_language_bad(tag: str) -> None:
+    assert check_language(tag) == (W, f"{tag!r} is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)")
+
+
+GOOD_DATES = ["2024", "2024-03", "2024-03-01", "2024-03-01T10:00Z", "2024-03-01T10:00:00.5+01:00",
+              "2023-04-01/2023-09-30", "2004/", "/2005", "2024-02-29"]  # fmt: skip
+BAD_DATES = ["31-01-2019", "2024-13", "2023-02-29", "last spring", "/", "2024-01-01T25:00Z", "2024/2023-xx"]
+
+
+@pytest.mark.parametrize("text", GOOD_DATES)
+def test_date_ok(text: str) -> None:
+    assert check_date(text) is None
+
+
+@pytest.mark.parametrize("text", BAD_DATES)
+def test_date_bad(text: str) -> None:
+    check = check_date(text)
+    assert check is not None
+    assert check[0] is W
+    assert check[1].startswith(f"{text!r} is not a date DataCite documents")
+
+
+def test_date_range_backwards() -> None:
+    assert check_date("2024-05-01/2024-01-01") == (
+        W,
+        "date range '2024-05-01/2024-01-01' ends before it starts",
+    )
