@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from .__about__ import __version__
@@ -114,7 +113,10 @@ def validate(
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: expected failures become one line on stderr and exit code 1 (2 for usage)."""
     try:
-        app(args=argv, standalone_mode=False, prog_name="doiac")
+        # Standalone mode: typer itself prints usage errors (exit 2) and help, and ends with SystemExit.
+        app(args=argv, prog_name="doiac")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except UsageError as exc:
         typer.echo(f"doiac: usage error: {exc}", err=True)
         return 2
@@ -122,12 +124,4 @@ def main(argv: list[str] | None = None) -> int:
         for line in str(exc).splitlines() or [type(exc).__name__]:
             typer.echo(f"doiac: error: {line}", err=True)
         return 1
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.exceptions.Abort:
-        typer.echo("doiac: aborted", err=True)
-        return 1
-    except click.ClickException as exc:
-        exc.show()
-        return 2
-    return 0
+    return 0  # pragma: no cover - standalone mode always ends in SystemExit

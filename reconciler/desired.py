@@ -73,9 +73,10 @@ def read_desired(config: Config, paths: Sequence[Path] = ()) -> Desired:
         merged.append(_merge(config, owner[0], owner[1], source))
     failed: set[str] = set()
     for item in merged:
+        # An error may sit in doiac.yaml (a bad default); it still fails every file that merges it.
         for found_diag in _check_one(config, item):
             diagnostics.add(found_diag)
-            if found_diag.severity is Severity.ERROR and found_diag.path == item.source.path:
+            if found_diag.severity is Severity.ERROR:
                 failed.add(item.source.path)
     by_path = {item.source.path: item for item in merged}
     pairs = [(item.source.path, item.record) for item in merged]
@@ -112,7 +113,7 @@ def _merge(config: Config, index: int, repository: Repository, source: SourceFil
 
 def _check_one(config: Config, item: _Merged) -> list[Diagnostic]:
     findings = [
-        Finding(Severity.ERROR, problem.pointer, problem.message, "schema", problem.key)
+        Finding(Severity(problem.severity), problem.pointer, problem.message, "schema", problem.key)
         for problem in check_schema("doi", item.record)
     ]
     findings.extend(run_record_rules(item.record, RuleContext(item.source.path, item.repository)))

@@ -18,7 +18,7 @@ from .model import Severity
 
 Check = tuple[Severity, str] | None
 
-_ORCID_SHAPE = re.compile(r"(?:^|/)(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+_ORCID_SHAPE = re.compile(r"^(?:https?://(?:www\.)?orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 # idutils' CSTR pattern allows exactly four dot-separated parts, but CSTRs carry an
 # organisation-specific tail that may contain dots (e.g. 31253.11.sciencedb.j00001.00123).
 _CSTR = re.compile(r"^(?:CSTR:)?\d{5}\.\d{2}\.\S+$", re.IGNORECASE)
@@ -95,7 +95,9 @@ def check_scheme_identifier(scheme: str, value: str) -> Check:
     checker = SCHEME_CHECKS.get(scheme.strip().lower())
     if checker is None or checker(value):
         return None
-    if scheme.strip().lower() == "orcid" and _ORCID_SHAPE.search(value.strip()):
+    # Only a well-formed ORCID whose check digit fails is certainly a typo; anything else
+    # (a doubled resolver prefix, a name) is malformed, which DataCite does not check.
+    if scheme.strip().lower() == "orcid" and _ORCID_SHAPE.match(value.strip()):
         return Severity.ERROR, f"ORCID {value!r} fails its check digit (ISO 7064 11,2): a typo"
     return Severity.WARNING, f"{value!r} does not look like a valid {scheme} identifier"
 

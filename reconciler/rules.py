@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from .identifiers import check_date, check_language, check_related_identifier, check_scheme_identifier
-from .model import Repository, Severity
+from .model import Repository, Severity, escape_pointer_token
 from .suffix import is_opaque_suffix
 
 # DataCite refuses to create DOIs outside this pattern (lupo's create-time check); older DOIs may
@@ -30,7 +30,8 @@ _TOMBSTONE_WORDS = re.compile(r"tombstone|withdrawn|retracted|removed|deleted|go
 _WORD = re.compile(r"[a-z]{4,}", re.I)
 _YEAR = re.compile(r"(?:^|[^0-9])(?:19|20)\d\d(?:[^0-9]|$)")
 _VOWEL = re.compile(r"[aeiou]", re.I)
-_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
+# A number written as a string, as DataCite's float parsing (and xs:float) accepts it.
+_NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 
 
 class Finding(NamedTuple):
@@ -311,6 +312,40 @@ def coordinates(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding
                     )  # fmt: skip
 
 
+def _strings(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield pointer, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(item, f"{pointer}/{escape_pointer_token(str(key))}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{pointer}/{index}")
+
+
+_DESCRIPTION = re.compile(r"^/descriptions/\d+/description$")
+
+
+def padded_values(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+    """DataCite stores JSON values exactly as sent: padding copied from XML or a form would stay.
+
+    Descriptions are exempt: a YAML block scalar (`|`) ends them with a newline, harmlessly.
+    """
+    for pointer, text in _strings(record, ""):
+        if text != text.strip() and not _DESCRIPTION.match(pointer):
+            yield Finding(
+                Severity.WARNING,
+                pointer,
+                f"{short_text(text)} has leading or trailing white space",
+                "whitespace",
+            )
+
+
+def short_text(text: str, limit: int = 50) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 2] + "…'"
+
+
 def _finding(check: tuple[Severity, str] | None, pointer: str, rule: str) -> Iterator[Finding]:
     if check is not None:
         yield Finding(check[0], pointer, check[1], rule)
@@ -330,6 +365,7 @@ RECORD_RULES: tuple[Rule, ...] = (
     dates,
     languages,
     coordinates,
+    padded_values,
 )
 
 

@@ -32,6 +32,8 @@ class Problem:
     pointer: str
     message: str
     key: bool = False
+    severity: str = "error"
+    """`warning` for rules only DataCite's documentation states (schemas mark them x-doiac-severity)."""
 
 
 @functools.cache
@@ -54,24 +56,28 @@ def check_schema(name: str, instance: Any) -> list[Problem]:
 
 
 def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
-    # A refused key also fails `unevaluatedProperties`; keep the more specific message.
+    # A refused key also fails `unevaluatedProperties`: keep one problem per place, an error
+    # before a warning, the first (most specific) message of each.
     seen: dict[str, Problem] = {}
     for problem in problems:
-        seen.setdefault(problem.pointer, problem)
+        if problem.pointer not in seen or (
+            seen[problem.pointer].severity != "error" and problem.severity == "error"
+        ):
+            seen[problem.pointer] = problem
     return list(seen.values())
 
 
-def _custom(error: ValidationError, keyword: str) -> str | None:
+def _annotation(error: ValidationError, name: str, keyword: str) -> str | None:
     schema = error.schema if isinstance(error.schema, Mapping) else {}
-    messages = schema.get("x-doiac-messages", {})
-    message = messages.get(keyword)
-    return message if isinstance(message, str) else None
+    value = schema.get(name, {}).get(keyword)
+    return value if isinstance(value, str) else None
 
 
 def _translate(error: ValidationError, root: Mapping[str, Any]) -> Iterator[Problem]:
     pointer = pointer_of(error.absolute_path)
     keyword = str(error.validator) if error.validator is not None else "false"
-    custom = _custom(error, keyword)
+    custom = _annotation(error, "x-doiac-messages", keyword)
+    severity = _annotation(error, "x-doiac-severity", keyword) or "error"
     if keyword == "false" or error.schema is False:
         name = str(error.absolute_path[-1]) if error.absolute_path else ""
         refused = root.get("x-doiac-refused", {}).get(name)
@@ -79,15 +85,19 @@ def _translate(error: ValidationError, root: Mapping[str, Any]) -> Iterator[Prob
         return
     if keyword == "required":
         for missing in _missing(error):
-            text = custom or f"missing required key `{missing}`{_state_context(error)}"
-            yield Problem(f"{pointer}/{escape_pointer_token(missing)}", text, key=True)
+            text = (
+                custom.format(key=missing)
+                if custom
+                else f"missing required key `{missing}`{_state_context(error)}"
+            )
+            yield Problem(f"{pointer}/{escape_pointer_token(missing)}", text, key=True, severity=severity)
         return
     if keyword in {"additionalProperties", "unevaluatedProperties"}:
         known = _known_keys(error, root)
         for extra in _extras(error, known):
             yield Problem(f"{pointer}/{escape_pointer_token(extra)}", _unknown_key(extra, known), key=True)
         return
-    yield Problem(pointer, custom or _describe(error, keyword))
+    yield Problem(pointer, custom or _describe(error, keyword), severity=severity)
 
 
 def _state_context(error: ValidationError) -> str:

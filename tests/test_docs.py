@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import click
 import pytest
 import typer.main
 
@@ -21,11 +20,11 @@ def test_there_are_commands() -> None:
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_has_help(name: str) -> None:
-    command: click.Command = typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
+    command = typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
     assert command.help
     assert len(command.help.strip()) > 20
     for param in command.params:
-        if isinstance(param, click.Option) and param.name != "help":
+        if param.param_type_name == "option" and param.name != "help":
             assert param.help, f"doiac {name} {param.opts[0]} has no help text"
 
 

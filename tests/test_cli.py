@@ -1,0 +1,144 @@
+"""The command line: formats, exit codes, errors as one line, colour only on a terminal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from unittest import mock
+
+import pytest
+
+from reconciler.cli import main
+
+from .conftest import FINDABLE, Repo
+
+BROKEN = FINDABLE.replace("resourceTypeGeneral: Dataset", "resourceTypeGeneral: Datset")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_clean(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("dois/10.80000/3mfp-6m52.yaml", FINDABLE)
+    assert run(capsys, "validate") == (0, "1 file checked: 0 errors, 0 warnings, 0 info\n", "")
+
+
+def test_validate_text_errors(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("dois/10.80000/3mfp-6m52.yaml", BROKEN)
+    code, out, err = run(capsys, "validate", "dois")
+    assert code == 1
+    assert out.splitlines() == [
+        "dois/10.80000/3mfp-6m52.yaml:12:24: error: /types/resourceTypeGeneral: 'Datset' is not a valid "
+        "resourceTypeGeneral; did you mean 'Dataset'?",
+        "1 file checked: 1 error, 0 warnings, 0 info",
+    ]
+    assert err == ""
+
+
+def test_validate_github(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("dois/10.80000/3mfp-6m52.yaml", BROKEN)
+    code, out, _ = run(capsys, "validate", "--format", "github")
+    assert code == 1
+    assert out == (
+        "::error file=dois/10.80000/3mfp-6m52.yaml,line=12,col=24,title=doiac schema::/types/resourceTypeGeneral: "
+        "'Datset' is not a valid resourceTypeGeneral; did you mean 'Dataset'?\n"
+    )
+
+
+def test_validate_json(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("dois/10.80000/3mfp-6m52.yaml", BROKEN)
+    code, out, _ = run(capsys, "validate", "-f", "JSON")
+    assert code == 1
+    assert json.loads(out) == {
+        "files": 1,
+        "errors": 1,
+        "warnings": 0,
+        "diagnostics": [
+            {
+                "path": "dois/10.80000/3mfp-6m52.yaml",
+                "line": 12,
+                "column": 24,
+                "severity": "error",
+                "pointer": "/types/resourceTypeGeneral",
+                "message": "'Datset' is not a valid resourceTypeGeneral; did you mean 'Dataset'?",
+                "rule": "schema",
+            }
+        ],
+    }
+
+
+def test_strict_turns_warnings_into_errors(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("dois/10.80000/3mfp-6m52.yaml", FINDABLE.replace("https://", "http://"))
+    assert run(capsys, "validate")[0] == 0
+    code, out, _ = run(capsys, "validate", "--strict")
+    assert code == 1
+    assert "error: /url: landing pages should use https, not http" in out
+
+
+def test_bad_format_is_a_usage_error(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "validate", "--format", "xml") == (
+        2, "", "doiac: usage error: --format must be one of text, github, json, not 'xml'\n"
+    )  # fmt: skip
+
+
+def test_unknown_option_is_a_usage_error(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "validate", "--nope")
+    assert code == 2
+    assert "No such option" in err
+
+
+def test_missing_config_is_one_line(
+    tmp_path: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(str(tmp_path))
+    code, out, err = run(capsys, "validate")
+    assert (code, out) == (1, "")
+    assert err.startswith("doiac: error: no doiac.yaml in ")
+    assert len(err.splitlines()) == 1
+
+
+def test_bad_config_lists_every_problem(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("doiac.yaml", "repositories: []\nenviroment: test\n")
+    assert run(capsys, "validate", "--config", "doiac.yaml") == (
+        1,
+        "",
+        "doiac: error: doiac.yaml:1:15: /repositories: must not be an empty list\n"
+        "doiac: error: doiac.yaml:2:1: /enviroment: unknown key `enviroment`; did you mean `environment`?\n",
+    )
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0
+    assert out.startswith("doiac ")
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert "validate" in out
+
+
+def test_colour_only_on_a_terminal(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("dois/10.80000/3mfp-6m52.yaml", BROKEN)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    with mock.patch("sys.stdout.isatty", return_value=True):
+        _, out, _ = run(capsys, "validate")
+    assert "\x1b[" in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    with mock.patch("sys.stdout.isatty", return_value=True):
+        _, out, _ = run(capsys, "validate")
+    assert "\x1b[" not in out
+
+
+def test_python_dash_m(repo: Repo) -> None:
+    repo.write("dois/10.80000/3mfp-6m52.yaml", BROKEN)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reconciler", "validate"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 1
+    assert "did you mean 'Dataset'" in proc.stdout
+    assert "Traceback" not in proc.stderr
