@@ -2,7 +2,7 @@
 
 Each check returns None when the value is fine, else a Finding-ready message. DataCite itself
 checks none of this, so a mismatch is a warning, except an ORCID whose check digit fails: that is
-certainly a typo that would credit the wrong person.
+certainly a typo that would credit the wrong person; so is a ROR ID whose check digits fail.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import idutils
 from language_tags import tags as _language_tags
 
 from .model import Severity
+from .suffix import ALPHABET, check_digits
 
 Check = tuple[Severity, str] | None
 
@@ -25,6 +26,7 @@ _CSTR = re.compile(r"^(?:CSTR:)?\d{5}\.\d{2}\.\S+$", re.IGNORECASE)
 _ISTC = re.compile(r"^[0-9A-F]{3}-?[0-9]{4}-?[0-9A-F]{8}-?[0-9A-F]$", re.IGNORECASE)
 _UPC = re.compile(r"^\d{12}$")
 _W3ID = re.compile(r"^https?://w3id\.org/\S+$")
+_ROR_SHAPE = re.compile(r"^(?:https?://ror\.org/)?(0[0-9a-hjkmnp-tv-z]{6})([0-9]{2})$")
 _GRID = re.compile(r"^(?:https?://(?:www\.)?grid\.ac/institutes/)?grid\.\d+\.[0-9a-f]+$")
 _IGSN = re.compile(r"^(?:(?:https?://)?(?:doi\.org/|igsn\.org/)?10\.\d{4,9}/\S+|[A-Za-z0-9.:/-]+)$")
 
@@ -37,6 +39,20 @@ def _is(check: Callable[[str], object]) -> Callable[[str], bool]:
             return False
 
     return run
+
+
+def _ror_check_digits_ok(value: str) -> bool | None:
+    """None when `value` is not shaped like a ROR ID; else whether its check digits hold.
+
+    ROR IDs end in the ISO 7064 mod 97-10 check of their base32 part, as DataCite suffixes do.
+    """
+    match = _ROR_SHAPE.match(value.strip())
+    if match is None:
+        return None
+    number = 0
+    for char in match.group(1)[1:]:
+        number = number * 32 + ALPHABET.index(char)
+    return check_digits(number) == match.group(2)
 
 
 def _crossref_funder(value: str) -> bool:
@@ -74,7 +90,7 @@ RELATED_IDENTIFIER_CHECKS: dict[str, Callable[[str], bool]] = {
 SCHEME_CHECKS: dict[str, Callable[[str], bool]] = {
     "orcid": _is(idutils.is_orcid),
     "isni": _is(idutils.is_isni),
-    "ror": _is(idutils.is_ror),
+    "ror": lambda v: bool(_ror_check_digits_ok(v)),
     "grid": lambda v: bool(_GRID.match(v)),
     "gnd": _is(idutils.is_gnd),
     "viaf": _is(idutils.is_viaf),
@@ -99,6 +115,8 @@ def check_scheme_identifier(scheme: str, value: str) -> Check:
     # (a doubled resolver prefix, a name) is malformed, which DataCite does not check.
     if scheme.strip().lower() == "orcid" and _ORCID_SHAPE.match(value.strip()):
         return Severity.ERROR, f"ORCID {value!r} fails its check digit (ISO 7064 11,2): a typo"
+    if scheme.strip().lower() == "ror" and _ror_check_digits_ok(value) is False:
+        return Severity.ERROR, f"ROR ID {value!r} fails its check digits (ISO 7064 mod 97-10): a typo"
     return Severity.WARNING, f"{value!r} does not look like a valid {scheme} identifier"
 
 

@@ -202,7 +202,7 @@ def name_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Fi
             value, scheme = _str(ident.get("nameIdentifier")), _str(ident.get("nameIdentifierScheme"))
             if value and scheme:
                 yield from _finding(
-                    check_scheme_identifier(scheme, value), f"{base}/nameIdentifiers/{index}", "name-id"
+                    check_scheme_identifier(scheme, value), f"{base}/nameIdentifiers/{index}/nameIdentifier", "name-id"
                 )
         for index, aff in _items(person, "affiliation"):
             yield from _organisation(aff, "affiliationIdentifier", "affiliationIdentifierScheme",
@@ -307,7 +307,7 @@ def coordinates(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding
                     and abs(float(value)) > limit
                 ):
                     yield Finding(
-                        Severity.ERROR, f"{pointer}/{name}", f"{value} is out of range: must be within ±{limit:g}",
+                        Severity.ERROR, f"{pointer}/{name}", f"{value} is out of range: must be between {-limit:g} and {limit:g}",
                         "coordinates",
                     )  # fmt: skip
 

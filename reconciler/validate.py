@@ -49,10 +49,23 @@ def _validator(name: str) -> Draft202012Validator:
 
 def check_schema(name: str, instance: Any) -> list[Problem]:
     """Every violation of schema `name` by `instance`, translated, in document order."""
-    problems: list[Problem] = []
+    root = load_schema(name)
+    problems = list(_refused(root, instance))
     for error in _validator(name).iter_errors(instance):
-        problems.extend(_translate(error, load_schema(name)))
+        problems.extend(_translate(error, root))
     return _dedupe(problems)
+
+
+def _refused(root: Mapping[str, Any], instance: Any) -> Iterator[Problem]:
+    """Keys the schema refuses by name (`false`), with the reason it gives in x-doiac-refused.
+
+    jsonschema reports a `false` subschema without the property's path, so we find them here.
+    """
+    refused = root.get("x-doiac-refused", {})
+    if isinstance(instance, Mapping):
+        for key in instance:
+            if key in refused:
+                yield Problem(f"/{escape_pointer_token(key)}", refused[key], key=True)
 
 
 def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
@@ -78,10 +91,7 @@ def _translate(error: ValidationError, root: Mapping[str, Any]) -> Iterator[Prob
     keyword = str(error.validator) if error.validator is not None else "false"
     custom = _annotation(error, "x-doiac-messages", keyword)
     severity = _annotation(error, "x-doiac-severity", keyword) or "error"
-    if keyword == "false" or error.schema is False:
-        name = str(error.absolute_path[-1]) if error.absolute_path else ""
-        refused = root.get("x-doiac-refused", {}).get(name)
-        yield Problem(pointer, refused or f"`{name}` is not allowed here", key=True)
+    if error.schema is False:  # reported by _refused, which knows the key
         return
     if keyword == "required":
         for missing in _missing(error):
@@ -141,6 +151,11 @@ def _unknown_key(key: str, known: set[str]) -> str:
     return f"unknown key `{key}`{hint}"
 
 
+# Controlled values DataCite retired, with what replaced them.
+_RETIRED = {
+    ("contributorType", "Funder"): "removed in schema 4.0; describe funders in fundingReferences",
+}
+
 _JSON_TYPES = {
     "string": "a string",
     "integer": "an integer",
@@ -184,9 +199,11 @@ def _describe(error: ValidationError, keyword: str) -> str:
         wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in types if t != "null")
         return f"expected {wanted}, got {kind_of(value)}"
     if keyword == "enum":
+        field = _field_name(error)
+        if (field, value) in _RETIRED:
+            return f"{short(value)} is not a valid {field}: {_RETIRED[field, value]}"
         options = [o for o in expected if o is not None]
         close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.5)
-        field = _field_name(error)
         if isinstance(value, str):
             folded = [o for o in options if isinstance(o, str) and o.lower() == value.lower()]
             close = folded or close
