@@ -20,7 +20,20 @@ defaults:
 
 _GIVEN = ["Jane", "Ann", "Ravi", "Mei", "Olu", "Lars", "Ines", "Tomás", "Yuki", "Sara"]
 _FAMILY = ["Doe", "Roe", "Kumar", "Chen", "Adeyemi", "Berg", "García", "Sato", "Novak", "Müller"]
-_WORDS = "sensor ocean soil climate river forest urban genome protein survey archive model".split()
+_WORDS = [
+    "sensor",
+    "ocean",
+    "soil",
+    "climate",
+    "river",
+    "forest",
+    "urban",
+    "genome",
+    "protein",
+    "survey",
+    "archive",
+    "model",
+]
 
 
 def orcid(rng: random.Random) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bench_validate  # noqa: E402
+from bench import bench_validate
 
 BENCHES = {"validate": bench_validate}
 

@@ -202,7 +202,9 @@ def name_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Fi
             value, scheme = _str(ident.get("nameIdentifier")), _str(ident.get("nameIdentifierScheme"))
             if value and scheme:
                 yield from _finding(
-                    check_scheme_identifier(scheme, value), f"{base}/nameIdentifiers/{index}/nameIdentifier", "name-id"
+                    check_scheme_identifier(scheme, value),
+                    f"{base}/nameIdentifiers/{index}/nameIdentifier",
+                    "name-id",
                 )
         for index, aff in _items(person, "affiliation"):
             yield from _organisation(aff, "affiliationIdentifier", "affiliationIdentifierScheme",

@@ -141,12 +141,15 @@ def _known_keys(error: ValidationError, root: Mapping[str, Any]) -> set[str]:
     return keys
 
 
+def _fold(key: str) -> str:
+    return key.lower().replace("_", "").replace("-", "")
+
+
 def _unknown_key(key: str, known: set[str]) -> str:
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-    if not close:
-        folded = {k.lower(): k for k in known}
-        if key.lower().replace("_", "") in folded:
-            close = [folded[key.lower().replace("_", "")]]
+    if not close:  # difflib is case-sensitive: PUBLICATION_YEAR still means publicationYear
+        folded = {_fold(k): k for k in known}
+        close = [folded[_fold(key)]] if _fold(key) in folded else []
     hint = f"; did you mean `{close[0]}`?" if close else f"; expected one of: {', '.join(sorted(known))}"
     return f"unknown key `{key}`{hint}"
 
@@ -212,12 +215,8 @@ def _describe(error: ValidationError, keyword: str) -> str:
         if len(options) <= 8:
             return f"{short(value)} is not a valid {field}; expected one of: {', '.join(map(str, options))}"
         return f"{short(value)} is not a valid {field} (DataCite schema 4.7 controlled list)"
-    if keyword == "const":
-        return f"expected {short(expected)}, got {short(value)}"
     if keyword == "minItems":
         return "must not be an empty list" if expected == 1 else f"needs at least {expected} entries"
-    if keyword == "maxItems":
-        return f"has {len(value)} entries; at most {expected} allowed"
     if keyword == "minLength":
         return "must not be empty"
     if keyword == "minProperties":
@@ -235,7 +234,4 @@ def _describe(error: ValidationError, keyword: str) -> str:
 
 
 def _field_name(error: ValidationError) -> str:
-    for part in reversed(error.absolute_path):
-        if isinstance(part, str):
-            return part
-    return "value"
+    return next((part for part in reversed(error.absolute_path) if isinstance(part, str)), "value")

@@ -142,3 +142,13 @@ def test_python_dash_m(repo: Repo) -> None:
     assert proc.returncode == 1
     assert "did you mean 'Dataset'" in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_module_entry_point(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import runpy
+
+    repo.write("dois/10.80000/3mfp-6m52.yaml", FINDABLE)
+    monkeypatch.setattr(sys, "argv", ["doiac", "validate"])
+    with pytest.raises(SystemExit) as caught:
+        runpy.run_module("reconciler", run_name="__main__")
+    assert caught.value.code == 0

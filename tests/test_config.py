@@ -128,3 +128,10 @@ def test_repository_for_deepest_folder_wins(repo: Repo) -> None:
     assert found[1].id == "A.C"
     assert repository_for(config, "dois/x.yaml") == (0, config.repositories[0])
     assert repository_for(config, "doisx/x.yaml") is None
+
+
+def test_non_mapping_repository_entries_are_reported_once(repo: Repo) -> None:
+    repo.write("doiac.yaml", "repositories: [1]\n")
+    with pytest.raises(ConfigErrors) as caught:
+        load_config(repo.config)
+    assert str(caught.value) == "doiac.yaml:1:16: /repositories/0: expected a mapping, got an integer"

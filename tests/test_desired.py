@@ -135,3 +135,17 @@ def test_duplicates_and_files_outside_every_repository(repo: Repo) -> None:
         ("other/x.yaml", 1, Severity.ERROR, "not under the folder of any repository in doiac.yaml (dois/)"),
     ]  # fmt: skip
     assert desired.records == ()
+
+
+def test_error_count_and_paths_outside_the_repository(repo: Repo, tmp_path_factory: object) -> None:
+    import tempfile
+    from pathlib import Path
+
+    repo.write("dois/10.80000/3mfp-6m52.yaml", FINDABLE.replace("Dataset", "Datset"))
+    outside = Path(tempfile.mkdtemp()) / "x.yaml"
+    outside.write_text(FINDABLE)
+    desired = read_desired(load_config(repo.config), [repo.root / "dois", outside])
+    assert desired.errors == 2
+    assert [d.message for d in desired.diagnostics if d.path == outside.as_posix()] == [
+        "not under the folder of any repository in doiac.yaml (dois/)"
+    ]

@@ -198,3 +198,9 @@ def test_paths_outside_root_are_shown_as_given(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("")
     _, skipped = find_yaml_files([tmp_path / "x.txt"], tmp_path / "elsewhere")
     assert skipped[0].path == str(tmp_path / "x.txt")
+
+
+def test_locate_without_any_position() -> None:
+    from reconciler.model import SourceFile
+
+    assert SourceFile("f.yaml", {}, {}).locate("/a") == (1, 1)

@@ -118,3 +118,8 @@ def test_date_range_backwards() -> None:
         W,
         "date range '2024-05-01/2024-01-01' ends before it starts",
     )
+
+
+def test_idutils_exceptions_mean_not_valid() -> None:
+    # idutils raises ValueError for some malformed URLs instead of answering False.
+    assert check_related_identifier("URL", "https://[") == (W, "'https://[' does not look like a valid URL")
