@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	@echo "== doiac validate: the example DOI repository (doiac.yaml, dois/)"
 	$(BIN)/python -m reconciler validate
+	@echo "== plan and apply against the embedded sandbox are not built yet (see README, Status)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -38,7 +38,8 @@ _WORDS = [
 
 def orcid(rng: random.Random) -> str:
     """A random ORCID with a correct ISO 7064 11,2 check digit."""
-    digits = [rng.randrange(10) for _ in range(15)]
+    # ORCID issues iDs from 0000-0001-5000-0007 to 0000-0003-5000-0001 (and 0009-…).
+    digits = [0, 0, 0, 0, 0, 0, 0, 2] + [rng.randrange(10) for _ in range(7)]
     total = 0
     for digit in digits:
         total = (total + digit) * 2

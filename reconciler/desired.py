@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +47,16 @@ class _Merged:
     repository: Repository
 
 
-def read_desired(config: Config, paths: Sequence[Path] = ()) -> Desired:
-    """Validate the DOI files under `paths` (default: every repository's folder)."""
+PARALLEL_FROM = 400
+"""Below this many files, worker processes cost more to start than they save."""
+
+
+def read_desired(config: Config, paths: Sequence[Path] = (), *, workers: int | None = None) -> Desired:
+    """Validate the DOI files under `paths` (default: every repository's folder).
+
+    Files are read and checked in `workers` processes (default: one per CPU) when there are many;
+    checks across files (duplicates, reciprocal versions) then run over all of them.
+    """
     root = Path(config.root)
     starts = list(paths) or [root / repo.path for repo in config.repositories]
     found, skipped = find_yaml_files(starts, root)
@@ -55,28 +65,13 @@ def read_desired(config: Config, paths: Sequence[Path] = ()) -> Desired:
         severity = Severity.ERROR if skip.is_error else Severity.WARNING
         diagnostics.add(Diagnostic(skip.path, 1, 1, severity, "", skip.reason, "file"))
     merged: list[_Merged] = []
-    for path in found:
-        display = _relative(path, root)
-        owner = repository_for(config, display)
-        if owner is None:
-            folders = ", ".join(r.path or "./" for r in config.repositories)
-            message = f"not under the folder of any repository in {config.path} ({folders})"
-            diagnostics.add(Diagnostic(display, 1, 1, Severity.ERROR, "", message, "file"))
-            continue
-        try:
-            source = read_source(path, display)
-        except SourceError as exc:
-            diagnostics.add(
-                Diagnostic(exc.path, exc.line, exc.column, Severity.ERROR, "", exc.message, "yaml")
-            )
-            continue
-        merged.append(_merge(config, owner[0], owner[1], source))
     failed: set[str] = set()
-    for item in merged:
-        # An error may sit in doiac.yaml (a bad default); it still fails every file that merges it.
-        for found_diag in _check_one(config, item):
-            diagnostics.add(found_diag)
-            if found_diag.severity is Severity.ERROR:
+    for item, found_diagnostics in _check_files(config, found, root, workers):
+        diagnostics.update(found_diagnostics)
+        if item is not None:
+            merged.append(item)
+            # An error may sit in doiac.yaml (a bad default); it still fails every file merging it.
+            if any(d.severity is Severity.ERROR for d in found_diagnostics):
                 failed.add(item.source.path)
     by_path = {item.source.path: item for item in merged}
     pairs = [(item.source.path, item.record) for item in merged]
@@ -86,6 +81,44 @@ def read_desired(config: Config, paths: Sequence[Path] = ()) -> Desired:
             failed.add(finding.path)
     records = tuple(_desired(item) for item in merged if item.source.path not in failed)
     return Desired(records, tuple(sorted(diagnostics)), len(found))
+
+
+_Checked = tuple["_Merged | None", list[Diagnostic]]
+
+
+def _check_files(config: Config, found: list[Path], root: Path, workers: int | None) -> list[_Checked]:
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count < 2 or len(found) < PARALLEL_FROM:
+        return [_check_file(config, path, root) for path in found]
+    chunk = max(1, len(found) // (count * 8))
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(_check_file, repeat(config), found, repeat(root), chunksize=chunk))
+
+
+def _check_file(config: Config, path: Path, root: Path) -> _Checked:
+    """Read, merge and check one file: what the cross-file checks need, and its diagnostics."""
+    display = _relative(path, root)
+    owner = repository_for(config, display)
+    if owner is None:
+        folders = ", ".join(r.path or "./" for r in config.repositories)
+        message = f"not under the folder of any repository in {config.path} ({folders})"
+        return None, [Diagnostic(display, 1, 1, Severity.ERROR, "", message, "file")]
+    try:
+        source = read_source(path, display)
+    except SourceError as exc:
+        return None, [Diagnostic(exc.path, exc.line, exc.column, Severity.ERROR, "", exc.message, "yaml")]
+    item = _merge(config, owner[0], owner[1], source)
+    return _slim(item), _check_one(config, item)
+
+
+def _slim(item: _Merged) -> _Merged:
+    """Keep only the positions the cross-file checks point at: less to send between processes."""
+    keep = {
+        p: pos
+        for p, pos in item.source.positions.items()
+        if p in ("", "/doi") or p.startswith("/relatedIdentifiers")
+    }
+    return replace(item, source=replace(item.source, positions=keep))
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -41,7 +41,25 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 32
 YAML_SUFFIXES = (".yaml", ".yml")
 
+try:  # ruamel's C parser, used directly: YAML.parse() builds a loader class on every call.
+    from _ruamel_yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - the pure-Python parser yields the same events, slower
+    _CParser = None
+
 _PARSER = YAML(typ="safe", pure=False)
+
+
+def _events(text: str) -> Iterator[Event]:
+    if _CParser is None or _PARSER.Parser is not _CParser:  # pragma: no cover - benchmarks swap _PARSER
+        yield from _PARSER.parse(text)
+        return
+    parser = _CParser(text)
+    while True:
+        event = parser.get_event()
+        yield event
+        if isinstance(event, StreamEndEvent):
+            return
+
 
 # YAML 1.2 core schema resolution of plain scalars. Everything else (dates included) stays a
 # string: DataCite dates are strings, and `2024-01-01` must not become a datetime.
@@ -53,6 +71,8 @@ _INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_NO_ANCHORS = "anchors and aliases are not allowed in DOI files"
+_NON_STRING_START = frozenset("0123456789+-.~nNtTfF")
 _STR_TAGS = {"tag:yaml.org,2002:str", "!!str"}
 _COLLECTION_TAGS = {None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!!map", "!!seq"}
 
@@ -106,7 +126,7 @@ def parse_source(raw: bytes, name: str) -> SourceFile:
         raise SourceError(name, 1, 1, "empty file: a DOI file is a mapping with at least `doi` and `state`")
     composer = _Composer(name)
     try:
-        value = composer.compose(_PARSER.parse(text))
+        value = composer.compose(_events(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -178,16 +198,14 @@ class _Composer:
             mark.line + 1, mark.column + 1, key_mark.line + 1, key_mark.column + 1
         )
         if isinstance(event, AliasEvent):
-            raise self._fail(
-                event, f"alias *{event.anchor}: anchors and aliases are not allowed in DOI files"
-            )
+            raise self._fail(event, f"alias *{event.anchor}: {_NO_ANCHORS}")
         anchor = getattr(event, "anchor", None)
         if anchor:
-            raise self._fail(event, f"anchor &{anchor}: anchors and aliases are not allowed in DOI files")
-        if depth > MAX_DEPTH:
-            raise self._fail(event, f"nested deeper than {MAX_DEPTH} levels")
+            raise self._fail(event, f"anchor &{anchor}: {_NO_ANCHORS}")
         if isinstance(event, ScalarEvent):
             return self._scalar(event)
+        if depth > MAX_DEPTH:
+            raise self._fail(event, f"nested deeper than {MAX_DEPTH} levels")
         if event.tag not in _COLLECTION_TAGS:  # type: ignore[attr-defined]
             raise self._fail(event, f"tag {_tag(event.tag)} is not allowed in DOI files")  # type: ignore[attr-defined]
         if isinstance(event, SequenceStartEvent):
@@ -197,29 +215,33 @@ class _Composer:
                     return items
                 items.append(self._node(item, stream, f"{pointer}/{len(items)}", None, depth + 1))
         if isinstance(event, MappingStartEvent):
-            mapping: dict[str, Any] = {}
-            for item in stream:
-                if isinstance(item, MappingEndEvent):
-                    return mapping
-                if not isinstance(item, ScalarEvent):
-                    raise self._fail(item, "a mapping key must be a plain word, not a list or mapping")
-                if item.anchor:
-                    raise self._fail(
-                        item, f"anchor &{item.anchor}: anchors and aliases are not allowed in DOI files"
-                    )
-                name = item.value
-                if name in mapping:
-                    first = self.positions[f"{pointer}/{escape_pointer_token(name)}"]
-                    raise self._fail(item, f"duplicate key {name!r} (first at line {first.key_line})")
-                child = f"{pointer}/{escape_pointer_token(name)}"
-                mapping[name] = self._node(next(stream), stream, child, item, depth + 1)
+            return self._mapping(stream, pointer, depth)
         raise self._fail(event, "unexpected YAML structure")  # pragma: no cover - parser guarantees balance
+
+    def _mapping(self, stream: Iterator[Event], pointer: str, depth: int) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        for item in stream:
+            if isinstance(item, MappingEndEvent):
+                break
+            if not isinstance(item, ScalarEvent):
+                raise self._fail(item, "a mapping key must be a plain word, not a list or mapping")
+            if item.anchor:
+                raise self._fail(item, f"anchor &{item.anchor}: {_NO_ANCHORS}")
+            name = item.value
+            child = f"{pointer}/{escape_pointer_token(name) if '~' in name or '/' in name else name}"
+            if name in mapping:
+                first = self.positions[child]
+                raise self._fail(item, f"duplicate key {name!r} (first at line {first.key_line})")
+            mapping[name] = self._node(next(stream), stream, child, item, depth + 1)
+        return mapping
 
     def _scalar(self, event: ScalarEvent) -> Any:
         value = event.value
         if event.tag is not None and event.tag not in _STR_TAGS:
             raise self._fail(event, f"tag {_tag(event.tag)} is not allowed in DOI files")
         if event.style or event.tag is not None:  # quoted, literal or folded, or !!str: a string
+            return value
+        if value and value[0] not in _NON_STRING_START:  # most scalars: plain words
             return value
         if _NULL.match(value):
             return None

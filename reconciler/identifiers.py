@@ -41,6 +41,15 @@ def _is(check: Callable[[str], object]) -> Callable[[str], bool]:
     return run
 
 
+def _orcid_check_digit_ok(orcid: str) -> bool:
+    """ISO 7064 11,2 over the first 15 digits; 10 is written X."""
+    total = 0
+    for digit in orcid.replace("-", "")[:15]:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    return orcid[-1] == ("X" if check == 10 else str(check))
+
+
 def _ror_check_digits_ok(value: str) -> bool | None:
     """None when `value` is not shaped like a ROR ID; else whether its check digits hold.
 
@@ -113,8 +122,11 @@ def check_scheme_identifier(scheme: str, value: str) -> Check:
         return None
     # Only a well-formed ORCID whose check digit fails is certainly a typo; anything else
     # (a doubled resolver prefix, a name) is malformed, which DataCite does not check.
-    if scheme.strip().lower() == "orcid" and _ORCID_SHAPE.match(value.strip()):
+    orcid = _ORCID_SHAPE.match(value.strip()) if scheme.strip().lower() == "orcid" else None
+    if orcid and not _orcid_check_digit_ok(orcid.group(1)):
         return Severity.ERROR, f"ORCID {value!r} fails its check digit (ISO 7064 11,2): a typo"
+    if orcid:
+        return Severity.WARNING, f"ORCID {value!r} is outside the ranges ORCID issues iDs from"
     if scheme.strip().lower() == "ror" and _ror_check_digits_ok(value) is False:
         return Severity.ERROR, f"ROR ID {value!r} fails its check digits (ISO 7064 mod 97-10): a typo"
     return Severity.WARNING, f"{value!r} does not look like a valid {scheme} identifier"

@@ -149,3 +149,25 @@ def test_error_count_and_paths_outside_the_repository(repo: Repo, tmp_path_facto
     assert [d.message for d in desired.diagnostics if d.path == outside.as_posix()] == [
         "not under the folder of any repository in doiac.yaml (dois/)"
     ]
+
+
+def test_parallel_and_serial_reading_agree(repo: Repo) -> None:
+    for n in range(12):
+        suffix = f"{n:04d}-0000"
+        text = FINDABLE.replace("3mfp-6m52", suffix)
+        if n % 5 == 0:
+            text = text.replace("Dataset", "Datset")
+        repo.write(f"dois/10.80000/{suffix}.yaml", text)
+    repo.write("dois/10.80000/broken.yaml", "doi: [\n")
+    config = load_config(repo.config)
+    serial = read_desired(config, workers=1)
+    import reconciler.desired as desired_module
+
+    original = desired_module.PARALLEL_FROM
+    desired_module.PARALLEL_FROM = 2
+    try:
+        parallel = read_desired(config, workers=2)
+    finally:
+        desired_module.PARALLEL_FROM = original
+    assert parallel == serial
+    assert serial.errors == 4

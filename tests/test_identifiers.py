@@ -60,6 +60,8 @@ SCHEMES = [
     ("orcid-x", "orcid", "https://orcid.org/0000-0002-1694-233X", None),
     ("orcid-check-digit", "ORCID", "https://orcid.org/0000-0002-1825-0098",
      (Severity.ERROR, "ORCID 'https://orcid.org/0000-0002-1825-0098' fails its check digit (ISO 7064 11,2): a typo")),
+    ("orcid-out-of-range", "ORCID", "2181-9600-1338-9080",
+     (W, "ORCID '2181-9600-1338-9080' is outside the ranges ORCID issues iDs from")),
     ("orcid-doubled-prefix", "ORCID", "https://orcid.org/https://orcid.org/0000-0002-1825-0097",
      (W, "'https://orcid.org/https://orcid.org/0000-0002-1825-0097' does not look like a valid ORCID identifier")),
     ("orcid-shape", "ORCID", "orcid:jane", (W, "'orcid:jane' does not look like a valid ORCID identifier")),

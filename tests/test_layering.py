@@ -24,6 +24,7 @@ HOMES = {
     "ruamel": {"files"},
     "jsonschema": {"validate"},
     "referencing": {"validate"},
+    "jsonschema_rs": {"validate"},
     "deepdiff": {"diff"},
     "httpx": {"datacite"},
     "typer": {"cli"},
