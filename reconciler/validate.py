@@ -187,22 +187,20 @@ _JSON_TYPES = {
 }
 
 
+_KINDS = {
+    type(None): "nothing (null)",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+    list: "a list",
+    dict: "a mapping",
+}
+
+
 def kind_of(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__  # pragma: no cover - YAML and JSON give only the kinds above
+    """What a YAML or JSON value is, in the words messages use."""
+    return _KINDS.get(type(value), type(value).__name__)
 
 
 def short(value: Any, limit: int = 60) -> str:

@@ -11,22 +11,10 @@ import pytest
 from reconciler.config import load_config
 from reconciler.desired import read_desired
 
-from .conftest import Repo
+from .conftest import FINDABLE, Repo
 
-BASE = """\
-doi: 10.80000/3mfp-6m52
-state: findable
-url: https://data.example.org/records/1
-creators:
-  - name: Doe, Jane
-    nameType: Personal
-titles:
-  - title: Sensor readings
-publisher: Example Repository
-publicationYear: 2024
-types:
-  resourceTypeGeneral: Dataset
-"""
+# The shared valid record, with a shorter title (the expected columns below depend on it).
+BASE = FINDABLE.replace("Sensor readings 2024", "Sensor readings")
 
 
 def with_(extra: str, base: str = BASE) -> str:
