@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -108,6 +108,65 @@ def validate(
         typer.echo(summary(diagnostics, desired.files), nl=False)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         raise typer.Exit(1)
+
+
+def _repository(spec: str) -> Any:
+    """ID:PASSWORD:PREFIX[,PREFIX][:DOMAIN,…] → a sandbox repository account."""
+    from .sandbox import Client  # noqa: PLC0415 - the sandbox (uvicorn, starlette) loads only when asked for
+
+    parts = spec.split(":")
+    if len(parts) not in (3, 4) or not all(parts[:3]):
+        raise UsageError(f"--repository takes ID:PASSWORD:PREFIX[,PREFIX][:DOMAIN,...], not {parts[0]}:…")
+    domains = tuple(d for d in parts[3].split(",") if d) if len(parts) == 4 else ("*",)
+    return Client(parts[0].upper(), parts[1], tuple(p for p in parts[2].split(",") if p), domains)
+
+
+@app.command()
+def sandbox(
+    repository: Annotated[
+        list[str],
+        typer.Option(
+            "--repository",
+            "-r",
+            help="A repository account as ID:PASSWORD:PREFIX[,PREFIX][:DOMAIN,...] (repeatable).",
+        ),
+    ],
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: Annotated[Path, typer.Option(help="SQLite file holding the sandbox's state.")] = Path(
+        ".doiac/sandbox.sqlite"
+    ),
+    latency_ms: Annotated[float, typer.Option(help="Latency added to every request, in milliseconds.")] = 0.0,
+    rate_limit: Annotated[
+        str | None, typer.Option(help="Answer 429 above N requests per SECONDS, written N/SECONDS.")
+    ] = None,
+    fail_rate: Annotated[
+        float, typer.Option(help="Share of requests that fail (5xx or dropped), 0 to 1.")
+    ] = 0.0,
+    index_lag: Annotated[float, typer.Option(help="Seconds before a write shows in GET /dois lists.")] = 0.0,
+    seed: Annotated[int, typer.Option(help="Seed of the random source (suffixes, injected faults).")] = 0,
+) -> None:
+    """Serve the local DataCite-compatible API (the /dois endpoints) until interrupted.
+
+    The same emulator `environment: sandbox` starts in-process; run it yourself to point other
+    tools, or `environment: http://127.0.0.1:PORT`, at it. Passwords are never printed.
+    """
+    from .sandbox import SandboxOptions, parse_rate, serve  # noqa: PLC0415 - see _repository
+
+    if host not in {"127.0.0.1", "localhost", "::1"}:
+        typer.echo(
+            f"doiac: warning: serving on {host}: anyone who can reach it can use the sandbox", err=True
+        )
+    db.parent.mkdir(parents=True, exist_ok=True)
+    options = SandboxOptions(
+        latency_ms=latency_ms,
+        rate_limit=parse_rate(rate_limit) if rate_limit else None,
+        fail_rate=fail_rate,
+        index_lag=index_lag,
+        seed=seed,
+        repositories=[_repository(spec) for spec in repository],
+    )
+    serve(db, options, host, port)
 
 
 def main(argv: list[str] | None = None) -> int:

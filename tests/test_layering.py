@@ -14,7 +14,7 @@ LAYERS = {
     "__about__": 0, "errors": 0, "model": 0, "schemas": 0, "suffix": 0,
     "validate": 1, "identifiers": 1, "rules": 1, "crossfile": 1, "normalize": 1, "diff": 1, "planner": 1,
     "render": 1,
-    "files": 2, "config": 2, "datacite": 2, "apply": 2,
+    "files": 2, "config": 2, "datacite": 2, "apply": 2, "sandbox": 2,
     "desired": 3,
     "cli": 4, "__main__": 4, "__init__": 5,
 }  # fmt: skip
@@ -93,3 +93,23 @@ def test_each_dependency_has_one_home(path: Path) -> None:
     _, external = _imports(path)
     strays = sorted(lib for lib in external if lib in HOMES and _name(path) not in HOMES[lib])
     assert strays == [], f"{path.name} imports {strays} outside their home modules"
+
+
+SANDBOX = sorted((PACKAGE / "sandbox").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", SANDBOX, ids=lambda p: p.name)
+def test_sandbox_shares_nothing_with_the_reconciler_but_suffix(path: Path) -> None:
+    """DESIGN §8: neither side's normalisation can hide the other's bugs."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    outside = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.ImportFrom) and node.level >= 2) or (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and (node.module or "").startswith("reconciler")
+        ):
+            outside.add(node.module or "")
+        elif isinstance(node, ast.Import):
+            outside.update(a.name for a in node.names if a.name.startswith("reconciler"))
+    assert outside <= {"suffix", "reconciler.suffix"}

@@ -1,0 +1,146 @@
+"""Operational switches: latency, rate limiting (429 + Retry-After) and injected failures.
+
+All of them can change at run time (POST /_sandbox/config). A failure is one of DataCite's
+transient 5xx answers or a dropped connection: the response starts, then the connection closes
+without a body, which a client sees as the peer hanging up mid-response.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+RATE_LIMITED = "Your request has been rate limited. See https://support.datacite.org/docs/rate-limit."
+
+
+class DroppedConnection(Exception):
+    """Raised after the response has started, so the server closes the connection mid-response."""
+
+
+@dataclass
+class Faults:
+    latency_ms: float = 0.0
+    rate_limit: tuple[int, float] | None = None
+    """At most N requests per SECONDS window, else 429."""
+    fail_rate: float = 0.0
+    seed: int = 0
+    _rng: random.Random = field(default_factory=random.Random, repr=False)
+    _recent: deque[float] = field(default_factory=deque, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rng.seed(self.seed)
+
+    def update(self, changes: dict[str, Any]) -> None:
+        with self._lock:
+            if "latency_ms" in changes:
+                self.latency_ms = float(changes["latency_ms"])
+            if "rate_limit" in changes:
+                limit = changes["rate_limit"]
+                self.rate_limit = (
+                    parse_rate(limit) if isinstance(limit, str) else (tuple(limit) if limit else None)
+                )
+                self._recent.clear()
+            if "fail_rate" in changes:
+                self.fail_rate = float(changes["fail_rate"])
+            if "seed" in changes:
+                self.seed = int(changes["seed"])
+                self._rng.seed(self.seed)
+
+    def describe(self) -> dict[str, Any]:
+        rate = f"{self.rate_limit[0]}/{self.rate_limit[1]:g}" if self.rate_limit else None
+        return {
+            "latency_ms": self.latency_ms,
+            "rate_limit": rate,
+            "fail_rate": self.fail_rate,
+            "seed": self.seed,
+        }
+
+    def retry_after(self, now: float) -> int | None:
+        """Seconds to wait if this request is over the budget, else None (and it is counted)."""
+        if self.rate_limit is None:
+            return None
+        limit, window = self.rate_limit
+        with self._lock:
+            while self._recent and self._recent[0] <= now - window:
+                self._recent.popleft()
+            if len(self._recent) >= limit:
+                return max(1, int(self._recent[0] + window - now + 0.999))
+            self._recent.append(now)
+        return None
+
+    def failure(self) -> int | None:
+        """A status to fail with (0 = drop the connection), or None."""
+        with self._lock:
+            if self.fail_rate <= 0 or self._rng.random() >= self.fail_rate:
+                return None
+            return self._rng.choice([500, 502, 503, 504, 0])
+
+
+def parse_rate(text: str) -> tuple[int, float]:
+    """`300/10` → (300, 10.0): 300 requests per 10 seconds."""
+    count, _, seconds = text.partition("/")
+    return int(count), float(seconds or 1)
+
+
+class FaultMiddleware:
+    """Counts requests per route, then applies latency, the rate limit and injected failures."""
+
+    def __init__(self, app: ASGIApp, faults: Faults, counters: Counter[str]) -> None:
+        self.app = app
+        self.faults = faults
+        self.counters = counters
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/_sandbox/"):
+            await self.app(scope, receive, send)
+            return
+        self.counters[f"{scope['method']} {_route(scope['path'])}"] += 1
+        if self.faults.latency_ms:
+            await asyncio.sleep(self.faults.latency_ms / 1000)
+        wait = self.faults.retry_after(time.monotonic())
+        if wait is not None:
+            await _send(
+                send, 429, {"errors": [{"status": "429", "title": RATE_LIMITED}]}, {"retry-after": str(wait)}
+            )
+            return
+        status = self.faults.failure()
+        if status == 0:
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})  # fmt: skip
+            raise DroppedConnection("injected: connection dropped")
+        if status is not None:
+            titles = {
+                500: "Internal server error",
+                502: "Bad gateway",
+                503: "Service unavailable",
+                504: "Gateway timeout",
+            }
+            await _send(send, status, {"errors": [{"status": str(status), "title": titles[status]}]}, {})
+            return
+        await self.app(scope, receive, send)
+
+
+def _route(path: str) -> str:
+    if path.startswith("/dois/"):
+        rest = path[len("/dois/") :]
+        if rest in ("random", "validate"):
+            return path
+        return "/dois/{doi}/activities" if rest.endswith("/activities") else "/dois/{doi}"
+    return path
+
+
+async def _send(send: Send, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+    raw = json.dumps(body).encode()
+    pairs = [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]
+    pairs += [(k.encode(), v.encode()) for k, v in headers.items()]
+    await send({"type": "http.response.start", "status": status, "headers": pairs})
+    await send({"type": "http.response.body", "body": raw})

@@ -1,0 +1,278 @@
+"""The sandbox's state in SQLite: repository accounts, DOIs, their activities, and a lagging index.
+
+DataCite reads one DOI from its SQL database but lists DOIs from a search index that an
+asynchronous queue updates after each commit (reference §11.1). The store keeps both: `dois` is
+the database, `list_index` the index, fed through `pending` rows that become visible `index_lag`
+seconds after the write. Deletes leave the index at once, as DataCite's do.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS clients (
+    id TEXT PRIMARY KEY, password TEXT NOT NULL, prefixes TEXT NOT NULL, domains TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dois (
+    doi TEXT PRIMARY KEY, client TEXT NOT NULL, state TEXT NOT NULL, url TEXT,
+    attributes TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL, registered INTEGER,
+    metadata_version INTEGER NOT NULL, schema_version TEXT, source TEXT, reason TEXT, xml TEXT
+);
+CREATE TABLE IF NOT EXISTS list_index (
+    doi TEXT PRIMARY KEY, uid TEXT NOT NULL, client TEXT NOT NULL, state TEXT NOT NULL,
+    created INTEGER NOT NULL, updated INTEGER NOT NULL, document TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS list_index_cursor ON list_index (created, uid);
+CREATE INDEX IF NOT EXISTS list_index_updated ON list_index (updated);
+CREATE TABLE IF NOT EXISTS pending (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, doi TEXT NOT NULL, visible_at REAL NOT NULL, document TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS activities (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, doi TEXT NOT NULL, at INTEGER NOT NULL, who TEXT NOT NULL,
+    action TEXT NOT NULL, changes TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS activities_doi ON activities (doi, seq);
+"""
+
+
+@dataclass(frozen=True)
+class Client:
+    """A repository account: its ID (upper case), password, prefixes and landing-page domains."""
+
+    id: str
+    password: str
+    prefixes: tuple[str, ...]
+    domains: tuple[str, ...] = ("*",)
+
+
+@dataclass
+class Row:
+    """One DOI as the database holds it (the DOI upper case, as DataCite stores it)."""
+
+    doi: str
+    client: str
+    state: str
+    url: str | None
+    attributes: dict[str, Any]
+    created: int
+    updated: int
+    registered: int | None = None
+    metadata_version: int = 0
+    schema_version: str | None = None
+    source: str | None = "api"
+    reason: str | None = None
+    xml: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class Store:
+    """Thread-safe access to one SQLite file (or `:memory:`)."""
+
+    def __init__(
+        self, path: str | Path, *, index_lag: float = 0.0, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.path = str(path)
+        self.index_lag = index_lag
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        if self.path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction at a time: nothing a concurrent writer does is lost."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- accounts -------------------------------------------------------------------------
+
+    def put_client(self, client: Client) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?)",
+                (client.id.upper(), client.password, json.dumps(client.prefixes), json.dumps(client.domains)),
+            )
+
+    def client(self, client_id: str) -> Client | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM clients WHERE id = ?", (client_id.upper(),)).fetchone()
+        if row is None:
+            return None
+        return Client(
+            row["id"], row["password"], tuple(json.loads(row["prefixes"])), tuple(json.loads(row["domains"]))
+        )
+
+    def client_for_prefix(self, prefix: str) -> Client | None:
+        with self._lock:
+            rows = self._db.execute("SELECT id FROM clients").fetchall()
+        for row in rows:
+            client = self.client(row["id"])
+            if client is not None and prefix.lower() in {p.lower() for p in client.prefixes}:
+                return client
+        return None
+
+    # -- DOIs -----------------------------------------------------------------------------
+
+    def get(self, doi: str) -> Row | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM dois WHERE doi = ?", (doi.upper(),)).fetchone()
+        return _row(row) if row is not None else None
+
+    def save(
+        self, row: Row, *, who: str, action: str, changes: dict[str, Any], index_document: dict[str, Any]
+    ) -> None:
+        """Insert or replace a DOI, record the activity, and queue its index update."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO dois VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row.doi, row.client, row.state, row.url, json.dumps(row.attributes), row.created, row.updated,
+                    row.registered, row.metadata_version, row.schema_version, row.source, row.reason, row.xml,
+                ),
+            )  # fmt: skip
+            db.execute(
+                "INSERT INTO activities (doi, at, who, action, changes) VALUES (?, ?, ?, ?, ?)",
+                (row.doi, row.updated, who, action, json.dumps(changes)),
+            )
+            db.execute(
+                "INSERT INTO pending (doi, visible_at, document) VALUES (?, ?, ?)",
+                (row.doi, self.clock() + self.index_lag, json.dumps(index_document)),
+            )
+
+    def delete(self, doi: str, *, who: str) -> None:
+        """Delete a DOI; the index forgets it at once (DataCite deletes index documents synchronously)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM dois WHERE doi = ?", (doi.upper(),))
+            db.execute("DELETE FROM list_index WHERE doi = ?", (doi.upper(),))
+            db.execute("DELETE FROM pending WHERE doi = ?", (doi.upper(),))
+            db.execute(
+                "INSERT INTO activities (doi, at, who, action, changes) VALUES (?, ?, ?, 'delete', '{}')",
+                (doi.upper(), now_ms(), who),
+            )
+
+    def activities(self, doi: str) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM activities WHERE doi = ? ORDER BY seq", (doi.upper(),)
+            ).fetchall()
+        return [
+            {"id": r["seq"], "doi": r["doi"], "at": r["at"], "who": r["who"], "action": r["action"],
+             "changes": json.loads(r["changes"])}
+            for r in rows
+        ]  # fmt: skip
+
+    # -- the lagging list index --------------------------------------------------------------
+
+    def _refresh_index(self) -> None:
+        """Move index updates whose time has come from `pending` into `list_index`."""
+        with self.transaction() as db:
+            due = db.execute(
+                "SELECT seq, doi, document FROM pending WHERE visible_at <= ? ORDER BY seq", (self.clock(),)
+            ).fetchall()
+            for item in due:
+                document = json.loads(item["document"])
+                db.execute(
+                    "INSERT OR REPLACE INTO list_index VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (item["doi"], item["doi"].lower(), document["client"], document["state"], document["created"],
+                     document["updated"], item["document"]),
+                )  # fmt: skip
+                db.execute("DELETE FROM pending WHERE seq = ?", (item["seq"],))
+
+    def search(
+        self,
+        *,
+        clients: list[str] | None,
+        prefixes: list[str] | None,
+        states: list[str] | None,
+        after: tuple[int, str] | None,
+        offset: int,
+        limit: int,
+        order: str,
+        where: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Index documents matching the filters, in `order` ("cursor" = created, doi), and the total."""
+        self._refresh_index()
+        clauses: list[str] = []
+        params: list[Any] = []
+        if clients:
+            clauses.append(f"client IN ({','.join('?' * len(clients))})")
+            params += [c.upper() for c in clients]
+        if states:
+            clauses.append(f"state IN ({','.join('?' * len(states))})")
+            params += states
+        if prefixes:
+            clauses.append("(" + " OR ".join("doi LIKE ?" for _ in prefixes) + ")")
+            params += [f"{p.upper()}/%" for p in prefixes]
+        sql_where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        # The index sorts by DataCite's uid, the lower-case DOI; the cursor order is created, uid.
+        order_by = "created, uid" if order == "cursor" else "updated DESC, uid"
+        with self._lock:
+            if where is None:
+                total = self._db.execute(f"SELECT COUNT(*) FROM list_index{sql_where}", params).fetchone()[0]
+                if after is not None:
+                    clauses.append("(created > ? OR (created = ? AND uid > ?))")
+                    params += [after[0], after[0], after[1]]
+                    sql_where = " WHERE " + " AND ".join(clauses)
+                rows = self._db.execute(
+                    f"SELECT document FROM list_index{sql_where} ORDER BY {order_by} LIMIT ? OFFSET ?",
+                    [*params, limit, offset],
+                ).fetchall()
+                return [json.loads(r["document"]) for r in rows], total
+            rows = self._db.execute(
+                f"SELECT document FROM list_index{sql_where} ORDER BY {order_by}", params
+            ).fetchall()
+        documents = [d for d in (json.loads(r["document"]) for r in rows) if where(d)]
+        total = len(documents)
+        if after is not None:
+            documents = [d for d in documents if (d["created"], d["doi"].lower()) > after]
+        return documents[offset : offset + limit], total
+
+    def reset(self) -> None:
+        with self.transaction() as db:
+            for table in ("dois", "list_index", "pending", "activities"):
+                db.execute(f"DELETE FROM {table}")
+
+
+def _row(row: sqlite3.Row) -> Row:
+    return Row(
+        doi=row["doi"],
+        client=row["client"],
+        state=row["state"],
+        url=row["url"],
+        attributes=json.loads(row["attributes"]),
+        created=row["created"],
+        updated=row["updated"],
+        registered=row["registered"],
+        metadata_version=row["metadata_version"],
+        schema_version=row["schema_version"],
+        source=row["source"],
+        reason=row["reason"],
+        xml=row["xml"],
+    )
