@@ -192,6 +192,8 @@ class Sandbox:
         }
         status, body = list_dois(self.store, params, client, str(request.url), _flags(request))
         headers = {} if sent else {"X-Anonymous-Consumer": "true"}
+        if isinstance(body, str):
+            return Response(body, status_code=status, headers=headers, media_type="application/json")
         return JSONResponse(body, status_code=status, headers=headers)
 
     # -- admin ---------------------------------------------------------------------------------
@@ -220,7 +222,12 @@ class Sandbox:
         return error(404)
 
     def seed(self, records: list[dict[str, Any]]) -> int:
-        """Load records as if their repositories had written them (no auth, normal validation)."""
+        """Load records as if their repositories had written them (no auth, normal validation).
+
+        Records run DataCite's whole write path (rewrites, validation), then land in one bulk
+        transaction, straight into the list index.
+        """
+        rows = []
         for record in records:
             client = self.store.client(record["client"])
             if client is None:
@@ -230,10 +237,9 @@ class Sandbox:
             event = {"draft": None, "registered": "register", "findable": "publish"}[state]
             if event:
                 attributes["event"] = event
-            existing = self.store.get(record["doi"])
-            outcome = write(client, existing, record["doi"], attributes, method="PUT")
-            self.store.save(outcome.row, who="sandbox", action="create" if outcome.created else "update",
-                            changes=outcome.changes, index_document=index_document(outcome.row))  # fmt: skip
+            outcome = write(client, self.store.get(record["doi"]), record["doi"], attributes, method="PUT")
+            rows.append((outcome.row, index_document(outcome.row)))
+        self.store.save_many(rows, who="sandbox")
         return len(records)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import time
 from typing import Any
 
@@ -155,6 +156,14 @@ def resource(
 
 
 def index_document(row: Row) -> dict[str, Any]:
-    """What the list index stores for a row: enough to rebuild the list view later."""
+    """What the list index keeps for a row: a snapshot, as DataCite's search index is.
+
+    The list views most asked for (plain, and detail+affiliation+publisher) are rendered once
+    here and kept as JSON text, so listing splices them instead of rebuilding each item.
+    """
+    views = {
+        name: json.dumps(resource(row, single=False, detail=full, affiliation=full, publisher=full))
+        for name, full in (("plain", False), ("full", True))
+    }
     return {"doi": row.doi, "client": row.client, "state": row.state, "created": row.created,
-            "updated": row.updated, "row": {**row.__dict__}}  # fmt: skip
+            "updated": row.updated, "row": json.dumps(row.__dict__), "views": views}  # fmt: skip
