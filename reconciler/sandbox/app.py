@@ -204,8 +204,9 @@ class Sandbox:
             return JSONResponse({"requests": dict(self.counters), "total": sum(self.counters.values())})
         if action == "config":
             if request.method == "POST":
-                self.faults.update(await request.json())
-                if "index_lag" in (changes := await request.json()):
+                changes = await request.json()
+                self.faults.update(changes)
+                if "index_lag" in changes:
                     self.store.index_lag = float(changes["index_lag"])
             return JSONResponse({**self.faults.describe(), "index_lag": self.store.index_lag})
         if action == "reset" and request.method == "POST":

@@ -913,3 +913,55 @@ def test_deletes_leave_the_index_at_once(api: httpx.Client) -> None:
     httpx.post(f"{api.base_url}/_sandbox/config", json={"index_lag": 30})
     api.delete("/dois/10.80000/3mfp-6m52")
     assert api.get("/dois").json()["meta"]["total"] == 0
+
+
+# §4 Authentication, edge cases -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header", ["Bearer some-token", "Basic !!!not-base64", "Basic " + base64.b64encode(b"\xff\xfe").decode()]
+)
+def test_unusable_authorization_is_401_on_writes_and_anonymous_on_reads(
+    api: httpx.Client, header: str
+) -> None:
+    create(api)
+    headers = {"Authorization": header}
+    assert (
+        httpx.post(f"{api.base_url}/dois", json=body({"doi": "10.80000/x"}), headers=headers).status_code
+        == 401
+    )
+    response = httpx.get(f"{api.base_url}/dois/10.80000/3mfp-6m52", headers=headers)
+    assert response.status_code == 404
+    assert "x-anonymous-consumer" not in response.headers  # a header was sent, it just proved nothing
+
+
+def test_delete_and_validate_need_credentials(api: httpx.Client) -> None:
+    create(api)
+    assert httpx.delete(f"{api.base_url}/dois/10.80000/3mfp-6m52").status_code == 401
+    assert httpx.post(f"{api.base_url}/dois/validate", json=body({})).status_code == 401
+
+
+def test_activities_of_a_hidden_or_unknown_doi_are_404(api: httpx.Client) -> None:
+    create(api)
+    assert httpx.get(f"{api.base_url}/dois/10.80000/3mfp-6m52/activities").status_code == 404
+    assert api.get("/dois/10.80000/none/activities").status_code == 404
+
+
+def test_admin_repositories_and_unknown_admin_action(api: httpx.Client) -> None:
+    spec = {"id": "new.repo", "password": "pw", "prefixes": ["10.80009"]}
+    assert httpx.post(f"{api.base_url}/_sandbox/repositories", json=spec).status_code == 201
+    assert (
+        httpx.post(
+            f"{api.base_url}/dois", json=body({"doi": "10.80009/a"}), auth=("new.repo", "pw")
+        ).status_code
+        == 201
+    )
+    assert httpx.get(f"{api.base_url}/_sandbox/nothing").status_code == 404
+
+
+def test_seed_with_an_unknown_repository_is_refused(api: httpx.Client) -> None:
+    response = httpx.post(
+        f"{api.base_url}/_sandbox/seed", json=[{"doi": "10.80000/a", "client": "NOPE.REPO"}]
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["title"] == "unknown repository NOPE.REPO"
