@@ -120,13 +120,19 @@ class Sandbox:
         ]
         return JSONResponse({"data": items, "meta": {"total": len(items)}})
 
-    async def save(self, request: Request, path_doi: str | None) -> Response:
+    async def _writer(self, request: Request) -> tuple[Client, Any] | Response:
+        """The parsed body and the client a write comes from, or the error response."""
         body = await _body(request)
         if isinstance(body, Response):
             return body
         _, client = self.credentials(request)
-        if client is None:
-            return error(401)
+        return error(401) if client is None else (client, body)
+
+    async def save(self, request: Request, path_doi: str | None) -> Response:
+        found = await self._writer(request)
+        if isinstance(found, Response):
+            return found
+        client, body = found
         attributes = _attributes(body)
         if attributes is None:
             return error(400, "You need to provide a payload following the JSONAPI spec")
@@ -161,12 +167,10 @@ class Sandbox:
         return await self.save(request, None)
 
     async def validate(self, request: Request) -> Response:
-        body = await _body(request)
-        if isinstance(body, Response):
-            return body
-        _, client = self.credentials(request)
-        if client is None:
-            return error(401)
+        found = await self._writer(request)
+        if isinstance(found, Response):
+            return found
+        client, body = found
         attributes = _attributes(body) or {}
         try:
             doi = target_doi(attributes, None, self.rng)

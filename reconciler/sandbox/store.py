@@ -150,13 +150,7 @@ class Store:
     ) -> None:
         """Insert or replace a DOI, record the activity, and queue its index update."""
         with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO dois VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row.doi, row.client, row.state, row.url, json.dumps(row.attributes), row.created, row.updated,
-                    row.registered, row.metadata_version, row.schema_version, row.source, row.reason, row.xml,
-                ),
-            )  # fmt: skip
+            _insert_row(db, row)
             db.execute(
                 "INSERT INTO activities (doi, at, who, action, changes) VALUES (?, ?, ?, ?, ?)",
                 (row.doi, row.updated, who, action, json.dumps(changes)),
@@ -170,13 +164,7 @@ class Store:
         """Bulk insert (seeding): one transaction, straight into the index, no lag."""
         with self.transaction() as db:
             for row, document in rows:
-                db.execute(
-                    "INSERT OR REPLACE INTO dois VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        row.doi, row.client, row.state, row.url, json.dumps(row.attributes), row.created, row.updated,
-                        row.registered, row.metadata_version, row.schema_version, row.source, row.reason, row.xml,
-                    ),
-                )  # fmt: skip
+                _insert_row(db, row)
                 db.execute(
                     "INSERT OR REPLACE INTO list_index VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
@@ -286,6 +274,16 @@ class Store:
         with self.transaction() as db:
             for table in ("dois", "list_index", "pending", "activities"):
                 db.execute(f"DELETE FROM {table}")
+
+
+def _insert_row(db: sqlite3.Connection, row: Row) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO dois VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            row.doi, row.client, row.state, row.url, json.dumps(row.attributes), row.created, row.updated,
+            row.registered, row.metadata_version, row.schema_version, row.source, row.reason, row.xml,
+        ),
+    )  # fmt: skip
 
 
 def _row(row: sqlite3.Row) -> Row:
