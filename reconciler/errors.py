@@ -23,3 +23,28 @@ class FileError(ReconcilerError):
 
 class UsageError(ReconcilerError):
     """The command line is inconsistent (exit code 2)."""
+
+
+class ApiError(ReconcilerError):
+    """A request DataCite refused; carries method, URL, status and DataCite's error titles.
+
+    The URL never carries credentials (they travel in the Authorization header only).
+    """
+
+    def __init__(
+        self, method: str, url: str, status: int | None, titles: list[str], detail: str = ""
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.status = status
+        self.titles = titles
+        what = "; ".join(titles) or detail or "no details"
+        super().__init__(f"{method} {url}: {status if status is not None else 'no response'}: {what}")
+
+
+class ApiAuthError(ApiError):
+    """401: the password or API key in the configured environment variable was refused."""
+
+
+class ApiTransportError(ApiError):
+    """The API could not be reached or did not answer, after every retry."""

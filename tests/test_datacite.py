@@ -1,0 +1,177 @@
+"""The DataCite client: against the sandbox over a socket, and MockTransport for failure shapes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from reconciler.datacite import DataCiteClient, RateBudget, Retry
+from reconciler.errors import ApiAuthError, ApiError, ApiTransportError
+from reconciler.sandbox import Client, SandboxOptions, SandboxServer
+
+SECRET = "s3cr3t-Pa55word-do-not-print"
+FULL = {"creators": [{"name": "Doe, Jane"}], "titles": [{"title": "T"}], "publisher": "P", "publicationYear": 2024,
+        "types": {"resourceTypeGeneral": "Dataset"}}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    account = Client("EXAMPLE.REPO", SECRET, ("10.80000",), ("data.example.org",))
+    with SandboxServer(
+        tmp_path_factory.mktemp("dc") / "s.sqlite", SandboxOptions(repositories=[account])
+    ) as srv:
+        yield srv
+
+
+@pytest.fixture
+def client(server: SandboxServer) -> Iterator[DataCiteClient]:
+    httpx.post(f"{server.url}/_sandbox/reset")
+    with DataCiteClient(server.url, "EXAMPLE.REPO", SECRET, sleep=lambda s: None) as dc:
+        yield dc
+
+
+def test_create_get_update_delete(client: DataCiteClient) -> None:
+    status, created = client.create({"doi": "10.80000/3mfp-6m52", **FULL})
+    assert status == 201
+    assert isinstance(created, dict)
+    assert created["id"] == "10.80000/3mfp-6m52"
+    record = client.get("10.80000/3MFP-6M52")
+    assert record is not None
+    assert record["attributes"]["publisher"] == {"name": "P"}  # publisher=true
+    status, updated = client.update("10.80000/3mfp-6m52", {"titles": [{"title": "New"}]})
+    assert status == 200
+    assert isinstance(updated, dict)
+    assert updated["attributes"]["titles"] == [{"title": "New"}]
+    client.delete("10.80000/3mfp-6m52")
+    assert client.get("10.80000/3mfp-6m52") is None
+
+
+def test_validation_errors_come_back_as_data(client: DataCiteClient) -> None:
+    status, errors = client.create({"doi": "10.80000/abc", "event": "publish"})
+    assert status == 422
+    assert {e["source"] for e in errors} == {"url", "metadata"}  # type: ignore[index]
+
+
+def test_list_walks_every_page_and_counts_requests(client: DataCiteClient, server: SandboxServer) -> None:
+    records = [{"doi": f"10.80000/l{n:04d}", "client": "EXAMPLE.REPO", "state": "draft", "attributes": {}}
+               for n in range(2300)]  # fmt: skip
+    httpx.post(f"{server.url}/_sandbox/seed", json=records, timeout=60)
+    before = httpx.get(f"{server.url}/_sandbox/stats").json()["requests"].get("GET /dois", 0)
+    listed = [r["id"] for r in client.list_dois(client_id="example.repo", page_size=1000)]
+    after = httpx.get(f"{server.url}/_sandbox/stats").json()["requests"]["GET /dois"]
+    assert listed == [r["doi"] for r in records]
+    assert after - before == 3
+
+
+def test_wrong_password_is_an_auth_error_without_the_secret(server: SandboxServer) -> None:
+    with DataCiteClient(server.url, "EXAMPLE.REPO", "wrong-" + SECRET) as dc:
+        with pytest.raises(ApiAuthError) as caught:
+            dc.create({"doi": "10.80000/x"})
+        assert SECRET not in str(caught.value)
+        assert SECRET not in repr(dc)
+        assert caught.value.status == 401
+
+
+def mock(
+    handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any
+) -> tuple[DataCiteClient, list[float]]:
+    waits: list[float] = []
+    dc = DataCiteClient("https://api.example.invalid", "EXAMPLE.REPO", SECRET, transport=httpx.MockTransport(handler),
+                        sleep=waits.append, **kwargs)  # fmt: skip
+    return dc, waits
+
+
+def test_429_honours_retry_after_then_succeeds() -> None:
+    calls = iter([httpx.Response(429, headers={"Retry-After": "7"}, json={"errors": []}),
+                  httpx.Response(200, json={"data": {"id": "10.80000/a"}})])  # fmt: skip
+    dc, waits = mock(lambda request: next(calls))
+    assert dc.get("10.80000/a") == {"id": "10.80000/a"}
+    assert waits == [7.0]
+
+
+def test_a_storm_of_500s_ends_in_one_clear_error() -> None:
+    dc, waits = mock(lambda request: httpx.Response(503, json={"errors": [{"status": "503", "title": "Down"}]}),
+                     retry=Retry(attempts=4, base=1, cap=8))  # fmt: skip
+    with pytest.raises(ApiError) as caught:
+        dc.get("10.80000/a")
+    assert str(caught.value) == "GET https://api.example.invalid/dois/10.80000/a: 503: Down"
+    assert len(waits) == 3
+    assert all(0 <= w <= bound for w, bound in zip(waits, [1, 2, 4], strict=True))
+
+
+def test_unreachable_api_is_a_transport_error() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    dc, waits = mock(refuse, retry=Retry(attempts=3))
+    with pytest.raises(ApiTransportError) as caught:
+        dc.get("10.80000/a")
+    assert str(caught.value) == "GET https://api.example.invalid/dois/10.80000/a: no response: ConnectError"
+    assert len(waits) == 2
+
+
+def test_malformed_json_is_an_api_error() -> None:
+    dc, _ = mock(lambda request: httpx.Response(200, content=b"<html>"))
+    with pytest.raises(ApiError, match="the answer is not JSON"):
+        dc.get("10.80000/a")
+
+
+def test_a_list_whose_cursor_never_advances_stops() -> None:
+    page = {
+        "data": [{"id": "10.80000/a"}],
+        "links": {"next": "https://api.example.invalid/dois?page%5Bcursor%5D=X"},
+    }
+    dc, _ = mock(lambda request: httpx.Response(200, json=page))
+    with pytest.raises(ApiError, match="repeats a page already read"):
+        list(dc.list_dois(client_id="example.repo"))
+
+
+def test_403_and_object_shaped_errors() -> None:
+    dc, _ = mock(lambda request: httpx.Response(403, json={"errors": {"title": "You are not authorized"}}))
+    with pytest.raises(ApiError, match="403: You are not authorized"):
+        dc.delete("10.80000/a")
+
+
+def test_user_agent_names_doiac_and_mailto() -> None:
+    seen: dict[str, str] = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.update(request.headers)
+        return httpx.Response(404, json={})
+
+    dc, _ = mock(handler, mailto="ops@example.org")
+    assert dc.get("10.80000/a") is None
+    assert seen["user-agent"].startswith("doiac/")
+    assert seen["user-agent"].endswith("(mailto:ops@example.org)")
+    assert json.dumps(seen).count(SECRET) == 0  # only base64 in Authorization, never plain
+
+
+def test_rate_budget_spends_evenly_after_the_burst() -> None:
+    now = [0.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    budget = RateBudget(3, window=30.0, clock=lambda: now[0], sleep=sleep)
+    for _ in range(5):
+        budget.take()
+    assert waits == pytest.approx([10.0, 10.0])
+
+
+def test_path_quoting(tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.raw_path.decode())
+        return httpx.Response(404, json={})
+
+    dc, _ = mock(handler)
+    dc.get("10.80000/A B")
+    assert seen == ["/dois/10.80000/a%20b?affiliation=true&publisher=true"]
