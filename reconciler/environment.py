@@ -1,0 +1,73 @@
+"""Where a command talks to: DataCite test, production, a URL, or the embedded sandbox.
+
+`environment: sandbox` (the default) starts the local emulator in-process on a free loopback
+port for the duration of the command, with the config's repository accounts provisioned and
+its state kept in `.doiac/sandbox.sqlite`, so a fresh clone can plan and apply with no account
+and no network.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .datacite import BUDGETS, ENDPOINTS
+from .errors import ConfigError
+from .model import Config, Repository
+
+SANDBOX_PASSWORD = "sandbox"
+"""The embedded sandbox's password when the configured variable is unset: it guards nothing real."""
+SANDBOX_DB = Path(".doiac") / "sandbox.sqlite"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A resolved environment: its name for messages, base URL, and request budget per 5 minutes."""
+
+    name: str
+    url: str
+    budget: int | None
+    embedded: bool = False
+
+
+def password_for(repository: Repository, env: Mapping[str, str], *, embedded: bool) -> str | None:
+    """The password or API key from the variable the config names (the sandbox's own if unset)."""
+    secret = env.get(repository.password_env)
+    if secret:
+        return secret
+    return SANDBOX_PASSWORD if embedded else None
+
+
+@contextmanager
+def open_endpoint(config: Config, env: Mapping[str, str] | None = None) -> Iterator[Endpoint]:
+    """The endpoint of `config.environment`; for the embedded sandbox, started and stopped here."""
+    env = os.environ if env is None else env
+    budget = config.limits.rate
+    name = config.environment
+    if name in ENDPOINTS:
+        yield Endpoint(name, ENDPOINTS[name], budget or BUDGETS[name])
+        return
+    if name != "sandbox":
+        yield Endpoint(name, name.rstrip("/"), budget)
+        return
+    from .sandbox import Client, SandboxOptions, SandboxServer  # noqa: PLC0415 - loaded only when used
+
+    accounts = [
+        Client(
+            r.id.upper(),
+            password_for(r, env, embedded=True) or SANDBOX_PASSWORD,
+            r.prefixes,
+            r.domains or ("*",),
+        )
+        for r in config.repositories
+    ]
+    db = Path(config.root) / SANDBOX_DB
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create {db.parent} for the sandbox's state: {exc.strerror}") from None
+    with SandboxServer(db, SandboxOptions(repositories=accounts)) as server:
+        yield Endpoint("sandbox", server.url, budget, embedded=True)
