@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import gzip
 import json
 import random
 import zlib
@@ -19,6 +16,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..suffix import mint_suffix
+from .auth import ConsumerHeaders, authenticate, remember
 from .faults import FaultMiddleware, Faults
 from .listing import list_dois
 from .serialize import index_document, resource, timestamp
@@ -57,20 +55,9 @@ class Sandbox:
 
     def credentials(self, request: Request) -> tuple[bool, Client | None]:
         """(an Authorization header was sent, the client it proves or None)."""
-        header = request.headers.get("authorization")
-        if not header:
-            return False, None
-        kind, _, value = header.partition(" ")
-        if kind.lower() != "basic":
-            return True, None
-        try:
-            user, _, password = base64.b64decode(value).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return True, None
-        client = self.store.client(user)
-        if client is None or client.password != password:
-            return True, None
-        return True, client
+        caller = authenticate(self.store, request.headers.get("authorization"))
+        remember(request.scope, caller)
+        return caller.sent, caller.client
 
     # -- handlers -----------------------------------------------------------------------------
 
@@ -85,19 +72,13 @@ class Sandbox:
         return await self.save(request, path)
 
     def show(self, request: Request, doi: str) -> Response:
-        sent, client = self.credentials(request)
+        _, client = self.credentials(request)
         row = self.store.get(doi)
         # A wrong password is no error on GET: the caller simply gets the anonymous view.
-        visible = row is not None and (
-            row.state == "findable" or (client is not None and row.client == client.id)
-        )
-        headers = {} if sent else {"X-Anonymous-Consumer": "true"}
-        if row is None or not visible:
-            return error(404, headers=headers)
-        if client is not None:
-            headers["X-Credential-Username"] = client.id.lower()
-        flags = _flags(request)
-        return JSONResponse({"data": resource(row, **flags)}, headers=headers)
+        owner = row is not None and client is not None and row.client == client.id
+        if row is None or not (owner or row.state == "findable"):
+            return error(404)
+        return JSONResponse({"data": resource(row, owner=owner, **_flags(request))})
 
     def activities(self, request: Request, doi: str) -> Response:
         row = self.store.get(doi)
@@ -146,7 +127,8 @@ class Sandbox:
         self.store.save(row, who=client.id.lower(), action=action, changes=outcome.changes,
                         index_document=index_document(row))  # fmt: skip
         return JSONResponse(
-            {"data": resource(row, **_flags(request))}, status_code=201 if outcome.created else 200
+            {"data": resource(row, owner=True, **_flags(request))},
+            status_code=201 if outcome.created else 200,
         )
 
     def delete(self, request: Request, doi: str) -> Response:
@@ -177,7 +159,7 @@ class Sandbox:
             outcome = write(client, self.store.get(doi), doi, attributes, method="PUT")
         except WriteError as exc:
             return JSONResponse({"errors": exc.errors})
-        return JSONResponse({"data": resource(outcome.row, **_flags(request))})
+        return JSONResponse({"data": resource(outcome.row, owner=True, **_flags(request))})
 
     def random_dois(self, request: Request) -> Response:
         prefix = request.query_params.get("prefix")
@@ -185,67 +167,89 @@ class Sandbox:
             return JSONResponse(
                 {"errors": [{"status": "422", "title": "Parameter prefix is required"}]}, status_code=422
             )
-        number = min(max(int(request.query_params.get("number", "1") or 1), 1), 1000)
+        number = min(max(_int(request.query_params.get("number"), 1), 1), 1000)
         base, _, shoulder = prefix.partition("/")
         return JSONResponse({"dois": [f"{base}/{mint_suffix(self.rng, shoulder)}" for _ in range(number)]})
 
     def index(self, request: Request) -> Response:
-        sent, client = self.credentials(request)
+        _, client = self.credentials(request)
         params = {
             k.replace("-", "_"): v for k, v in parse_qsl(str(request.url.query), keep_blank_values=True)
         }
         status, body = list_dois(self.store, params, client, str(request.url), _flags(request))
-        headers = {} if sent else {"X-Anonymous-Consumer": "true"}
         if isinstance(body, str):
-            return Response(body, status_code=status, headers=headers, media_type="application/json")
-        return JSONResponse(body, status_code=status, headers=headers)
+            return Response(body, status_code=status, media_type="application/json")
+        return JSONResponse(body, status_code=status)
 
     # -- admin ---------------------------------------------------------------------------------
 
     async def admin(self, request: Request) -> Response:
-        action = request.path_params["action"]
-        if action == "stats" and request.method == "GET":
+        """/_sandbox/{action}: stats, config, reset, repositories, seed (no auth, no faults)."""
+        action, method = request.path_params["action"], request.method
+        if (action, method) == ("stats", "GET"):
             return JSONResponse({"requests": dict(self.counters), "total": sum(self.counters.values())})
-        if action == "config":
-            if request.method == "POST":
-                changes = await request.json()
-                self.faults.update(changes)
-                if "index_lag" in changes:
-                    self.store.index_lag = float(changes["index_lag"])
+        if (action, method) == ("config", "GET"):
             return JSONResponse({**self.faults.describe(), "index_lag": self.store.index_lag})
-        if action == "reset" and request.method == "POST":
+        if (action, method) == ("reset", "POST"):
             self.store.reset()
             self.counters.clear()
             return JSONResponse({"reset": True})
-        if action == "repositories" and request.method == "POST":
-            spec = await request.json()
-            self.store.put_client(Client(spec["id"].upper(), spec["password"], tuple(spec["prefixes"]),
-                                         tuple(spec.get("domains") or ("*",))))  # fmt: skip
-            return JSONResponse({"id": spec["id"].upper()}, status_code=201)
-        if action == "seed" and request.method == "POST":
-            return JSONResponse({"seeded": self.seed(await request.json())})
-        return error(404)
+        if method != "POST" or action not in ("config", "repositories", "seed"):
+            return error(404)
+        body = await _body(request)
+        if isinstance(body, Response):
+            return body
+        try:
+            if action != "seed" and not isinstance(body, dict):
+                raise TypeError("expected a JSON object")
+            if action == "config":
+                self.faults.update(body)
+                if "index_lag" in body:
+                    self.store.index_lag = float(body["index_lag"])
+                return JSONResponse({**self.faults.describe(), "index_lag": self.store.index_lag})
+            if action == "repositories":
+                client = Client(body["id"].upper(), str(body["password"]), tuple(body["prefixes"]),
+                                tuple(body.get("domains") or ("*",)), body.get("api_key"))  # fmt: skip
+                self.store.put_client(client)
+                return JSONResponse({"id": client.id}, status_code=201)
+            return self.seed(body if isinstance(body, list) else [body])
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            return error(422, f"/_sandbox/{action}: unusable request body ({type(exc).__name__}: {exc})")
 
-    def seed(self, records: list[dict[str, Any]]) -> int:
-        """Load records as if their repositories had written them (no auth, normal validation).
-
-        Records run DataCite's whole write path (rewrites, validation), then land in one bulk
-        transaction, straight into the list index.
-        """
+    def seed(self, records: list[dict[str, Any]]) -> Response:
+        """Load `{"doi", "state", "client", "attributes"[, "url"]}` records as if their repositories
+        had written them: no auth, but DataCite's whole write path (rewrites, validation), then one
+        bulk transaction straight into the list index. One refused record refuses the batch."""
         rows = []
-        for record in records:
-            client = self.store.client(record["client"])
+        for number, record in enumerate(records):
+            name = record.get("client")
+            client = (
+                self.store.client(name) if name else self.store.client_for_prefix(record["doi"].split("/")[0])
+            )
             if client is None:
-                raise HTTPException(422, f"unknown repository {record['client']}")
-            attributes = {**record.get("attributes", {}), "url": record.get("url")}
-            state = record.get("state", "draft")
-            event = {"draft": None, "registered": "register", "findable": "publish"}[state]
+                title = f"unknown repository {name or record['doi']}"
+                return JSONResponse(
+                    {"errors": [{"status": "422", "title": title, "record": number}]}, status_code=422
+                )
+            attributes = dict(record.get("attributes") or {})
+            if "url" in record:
+                attributes["url"] = record["url"]
+            event = {"draft": None, "registered": "register", "findable": "publish"}[
+                record.get("state", "draft")
+            ]
             if event:
                 attributes["event"] = event
-            outcome = write(client, self.store.get(record["doi"]), record["doi"], attributes, method="PUT")
+            try:
+                outcome = write(
+                    client, self.store.get(record["doi"]), record["doi"], attributes, method="PUT"
+                )
+            except WriteError as exc:
+                return JSONResponse(
+                    {"errors": [{**e, "record": number} for e in exc.errors]}, status_code=exc.status
+                )
             rows.append((outcome.row, index_document(outcome.row)))
         self.store.save_many(rows, who="sandbox")
-        return len(records)
+        return JSONResponse({"seeded": len(rows)})
 
 
 def _attributes(body: Any) -> dict[str, Any] | None:
@@ -266,18 +270,41 @@ def _iso(ms: int) -> str:
     return timestamp(ms, precise=True) or ""
 
 
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
+def _unpack(raw: bytes) -> bytes:
+    """gzip, zlib or raw deflate, at most MAX_BODY + 1 bytes of it."""
+    try:
+        return zlib.decompressobj(wbits=47).decompress(raw, MAX_BODY + 1)  # 47: gzip or zlib header
+    except zlib.error:
+        return zlib.decompressobj(wbits=-15).decompress(raw, MAX_BODY + 1)
+
+
 async def _body(request: Request) -> Any:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
+    """The JSON body, or the error response: 413 past MAX_BODY (sent or unpacked), 400 if unparsable."""
+    if _int(request.headers.get("content-length"), 0) > MAX_BODY:
         return error(413)
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_BODY:
+            return error(413)
     encoding = request.headers.get("content-encoding", "").lower()
     try:
-        if encoding == "gzip":
-            raw = gzip.decompress(raw)
-        elif encoding == "deflate":
-            raw = zlib.decompress(raw)
-        return json.loads(raw or b"{}")
-    except (OSError, zlib.error, ValueError) as exc:
+        if encoding in ("gzip", "deflate"):
+            # gzip or zlib-wrapped deflate, unpacked with a ceiling: a small bomb is no way to a 500.
+            data = _unpack(bytes(raw))
+            if len(data) > MAX_BODY:
+                return error(413)
+        else:
+            data = bytes(raw)
+        return json.loads(data or b"{}")
+    except (zlib.error, ValueError) as exc:
         return error(400, f"The request body is not valid JSON: {exc.__class__.__name__}")
 
 
@@ -308,6 +335,8 @@ def create_app(store: Store, faults: Faults | None = None, *, seed: int = 0) -> 
         Route("/_sandbox/{action}", sandbox.admin, methods=["GET", "POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _not_found, Exception: _server_error})
+    # Added first = inner: 429s and injected failures come from DataCite's firewall, not from lupo.
+    app.add_middleware(ConsumerHeaders, store=store)
     app.add_middleware(FaultMiddleware, faults=faults, counters=sandbox.counters)
     app.state.sandbox = sandbox
     return app

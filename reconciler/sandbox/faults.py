@@ -1,8 +1,9 @@
 """Operational switches: latency, rate limiting (429 + Retry-After) and injected failures.
 
 All of them can change at run time (POST /_sandbox/config). A failure is one of DataCite's
-transient 5xx answers or a dropped connection: the response starts, then the connection closes
-without a body, which a client sees as the peer hanging up mid-response.
+transient 5xx answers or a dropped connection: over a socket the connection is closed without a
+single byte of response (the server offers an abort under the `DROP_EXTENSION` ASGI extension);
+in process, where there is no connection, the request raises `DroppedConnection` instead.
 """
 
 from __future__ import annotations
@@ -21,8 +22,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 RATE_LIMITED = "Your request has been rate limited. See https://support.datacite.org/docs/rate-limit."
 
 
+DROP_EXTENSION = "doiac.drop_connection"
+"""scope["extensions"][DROP_EXTENSION]["abort"](): close the connection without answering."""
+
+
 class DroppedConnection(Exception):
-    """Raised after the response has started, so the server closes the connection mid-response."""
+    """An injected dropped connection where no server can close one (an in-process client)."""
 
 
 @dataclass
@@ -114,9 +119,14 @@ class FaultMiddleware:
             return
         status = self.faults.failure()
         if status == 0:
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})  # fmt: skip
-            raise DroppedConnection("injected: connection dropped")
+            drop = scope.get("extensions", {}).get(DROP_EXTENSION)
+            if drop is None:
+                raise DroppedConnection("injected: connection dropped")
+            drop["abort"]()
+            # Let the server see the connection go before this request returns, so it does not
+            # answer for us ("ASGI callable returned without starting response" → 500).
+            await asyncio.sleep(0.01)
+            return
         if status is not None:
             titles = {
                 500: "Internal server error",

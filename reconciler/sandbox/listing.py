@@ -9,9 +9,9 @@ import math
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote_plus, urlsplit
 
-from .serialize import resource, timestamp
+from .serialize import owner_view, resource, timestamp
 from .store import Client, Row, Store
 
 MAX_SIZE = 1000
@@ -39,7 +39,7 @@ def _query(text: str) -> Callable[[dict[str, Any]], bool] | str:
     tests: list[Callable[[dict[str, Any]], bool]] = []
     for term in [t for t in re.split(r"\s+AND\s+", text.strip()) if t]:
         if match := _TERM.match(term):
-            tests.append(_doi_is(match.group(2).strip('"').lower()))
+            tests.append(_doi_is(match.group(2).strip('"').replace("\\", "").lower()))
         elif match := _RANGE.match(term):
             field, low, high = match.groups()
             tests.append(_within(field, low, high))
@@ -105,12 +105,16 @@ def list_dois(
     variant = {(False, False, False): "plain", (True, True, True): "full"}.get(
         (detail, flags["affiliation"], flags["publisher"])
     )
+    mine = client.id if client is not None else None
     if variant is not None:
-        items = [d["views"][variant] for d in documents]
-    else:
         items = [
-            json.dumps(resource(Row(**json.loads(d["row"])), single=False, detail=detail, **flags))
-            for d in documents
+            owner_view(d["views"][variant]) if d["client"] == mine else d["views"][variant] for d in documents
+        ]
+    else:
+        rows = [Row(**json.loads(d["row"])) for d in documents]
+        items = [
+            json.dumps(resource(row, single=False, detail=detail, owner=row.client == mine, **flags))
+            for row in rows
         ]
     body = f'{{"data":[{",".join(items)}],"meta":{json.dumps(meta)},"links":{json.dumps(links)}}}'
     return 200, body
@@ -124,9 +128,10 @@ def _int(value: str | None, default: int) -> int:
 
 
 def _next(self_url: str, params: dict[str, str], change: dict[str, str]) -> str:
-    """An absolute /dois URL, keys sorted, brackets percent-encoded, as DataCite writes links.next."""
+    """An absolute /dois URL as lupo builds links.next: its own hyphenated parameter names, keys
+    sorted, each key and value escaped like Ruby's CGI.escape (brackets percent-encoded, space → +)."""
     parts = urlsplit(self_url)
-    merged = {k.replace("_", "-") if k in ("client_id", "provider_id") else k: v for k, v in params.items()}
+    merged = {k.replace("_", "-"): v for k, v in params.items()}
     merged.update(change)
-    query = "&".join(f"{quote(k, safe='-_')}={quote(v, safe='-_.,:')}" for k, v in sorted(merged.items()))
+    query = "&".join(f"{quote_plus(k, safe='')}={quote_plus(v, safe='')}" for k, v in sorted(merged.items()))
     return f"{parts.scheme}://{parts.netloc}/dois?{query}"

@@ -82,7 +82,7 @@ def _people(people: Any, *, affiliation: bool) -> Any:
 
 
 def attributes_view(
-    row: Row, *, affiliation: bool, publisher: bool, single: bool, detail: bool
+    row: Row, *, affiliation: bool, publisher: bool, single: bool, detail: bool, owner: bool = False
 ) -> dict[str, Any]:
     """The `attributes` object DataCite returns for this row."""
     stored = row.attributes
@@ -121,6 +121,9 @@ def attributes_view(
     view["isActive"] = row.state == "findable"
     view["state"] = row.state
     view["reason"] = row.reason
+    if owner:
+        # Only the owning repository sees landingPage (link-check results, written by DataCite staff).
+        view["landingPage"] = None
     for counter in _COUNTERS:
         view[counter] = 0
     if single or detail:
@@ -135,8 +138,15 @@ def attributes_view(
 
 
 def resource(
-    row: Row, *, affiliation: bool, publisher: bool, single: bool = True, detail: bool = False
+    row: Row,
+    *,
+    affiliation: bool,
+    publisher: bool,
+    single: bool = True,
+    detail: bool = False,
+    owner: bool = False,
 ) -> dict[str, Any]:
+    """The JSON:API resource object; `owner` = the caller is the DOI's repository."""
     uid = row.doi.lower()
     relationships: dict[str, Any] = {"client": {"data": {"id": row.client.lower(), "type": "clients"}}}
     if single or detail:
@@ -149,7 +159,7 @@ def resource(
         "id": uid,
         "type": "dois",
         "attributes": attributes_view(
-            row, affiliation=affiliation, publisher=publisher, single=single, detail=detail
+            row, affiliation=affiliation, publisher=publisher, single=single, detail=detail, owner=owner
         ),
         "relationships": relationships,
     }
@@ -167,3 +177,13 @@ def index_document(row: Row) -> dict[str, Any]:
     }
     return {"doi": row.doi, "client": row.client, "state": row.state, "created": row.created,
             "updated": row.updated, "row": json.dumps(row.__dict__), "views": views}  # fmt: skip
+
+
+def owner_view(view: str) -> str:
+    """A pre-rendered list item as its owning repository sees it: with `landingPage`.
+
+    Spliced in before the relationships, which hold no caller-supplied text, so the search from
+    the end cannot land inside an attribute value.
+    """
+    at = view.rfind('}, "relationships": ')
+    return f'{view[:at]}, "landingPage": null{view[at:]}'

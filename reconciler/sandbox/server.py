@@ -10,11 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .app import create_app
-from .faults import Faults
+from .faults import DROP_EXTENSION, Faults
 from .store import Client, Store
 
 
@@ -26,6 +28,29 @@ class SandboxOptions:
     index_lag: float = 0.0
     seed: int = 0
     repositories: Sequence[Client] = field(default_factory=tuple)
+
+
+class _DroppableH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, plus a way for the app to drop the connection unanswered.
+
+    ASGI only lets an app fail with a 500 or cut a response it has started; a client that must
+    survive a connection dropped before any answer (the request may or may not have run) needs
+    the socket closed with nothing written, so the app gets the transport's abort as an extension.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        inner = self.app
+        extension = {"abort": self._abort}
+
+        async def app(scope: Any, receive: Any, send: Any) -> None:
+            scope.setdefault("extensions", {})[DROP_EXTENSION] = extension
+            await inner(scope, receive, send)
+
+        self.app = app
+
+    def _abort(self) -> None:
+        self.transport.abort()
 
 
 def _free_port(host: str) -> int:
@@ -49,7 +74,7 @@ class SandboxServer:
         self.host = host
         self.port = port or _free_port(host)
         config = uvicorn.Config(self.app, host=host, port=self.port, log_level="warning", lifespan="off",
-                                access_log=False)  # fmt: skip
+                                access_log=False, http=_DroppableH11Protocol)  # fmt: skip
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="doiac-sandbox", daemon=True)
 

@@ -52,6 +52,8 @@ class Client:
     password: str
     prefixes: tuple[str, ...]
     domains: tuple[str, ...] = ("*",)
+    api_key: str | None = None
+    """Also accepted in place of the password, or alone as `Authorization: Bearer <key>` (§4)."""
 
 
 @dataclass
@@ -94,6 +96,9 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row["name"] for row in self._db.execute("PRAGMA table_info(clients)")}
+        if "api_key" not in columns:  # a file written before accounts had API keys
+            self._db.execute("ALTER TABLE clients ADD COLUMN api_key TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -116,18 +121,21 @@ class Store:
     def put_client(self, client: Client) -> None:
         with self.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?)",
-                (client.id.upper(), client.password, json.dumps(client.prefixes), json.dumps(client.domains)),
-            )
+                "INSERT OR REPLACE INTO clients (id, password, prefixes, domains, api_key) VALUES (?, ?, ?, ?, ?)",
+                (client.id.upper(), client.password, json.dumps(client.prefixes), json.dumps(client.domains),
+                 client.api_key),
+            )  # fmt: skip
 
     def client(self, client_id: str) -> Client | None:
         with self._lock:
             row = self._db.execute("SELECT * FROM clients WHERE id = ?", (client_id.upper(),)).fetchone()
-        if row is None:
-            return None
-        return Client(
-            row["id"], row["password"], tuple(json.loads(row["prefixes"])), tuple(json.loads(row["domains"]))
-        )
+        return None if row is None else _client(row)
+
+    def client_for_key(self, api_key: str) -> Client | None:
+        """The account an API key belongs to."""
+        with self._lock:
+            row = self._db.execute("SELECT * FROM clients WHERE api_key = ?", (api_key,)).fetchone()
+        return None if row is None or not api_key else _client(row)
 
     def client_for_prefix(self, prefix: str) -> Client | None:
         with self._lock:
@@ -274,6 +282,11 @@ class Store:
         with self.transaction() as db:
             for table in ("dois", "list_index", "pending", "activities"):
                 db.execute(f"DELETE FROM {table}")
+
+
+def _client(row: sqlite3.Row) -> Client:
+    return Client(row["id"], row["password"], tuple(json.loads(row["prefixes"])),
+                  tuple(json.loads(row["domains"])), row["api_key"])  # fmt: skip
 
 
 def _insert_row(db: sqlite3.Connection, row: Row) -> None:

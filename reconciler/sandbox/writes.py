@@ -101,7 +101,12 @@ def write(
     event = attributes.get("event")
     state = EVENTS.get(event, {}).get(state, state) if isinstance(event, str) else state
     # JSON-only creates leave schemaVersion null (a known DataCite bug); any PUT/PATCH sets kernel-4.
-    schema_version = KERNEL_4 if method != "POST" else (existing.schema_version if existing else None)
+    # A schemaVersion the caller sends is stored as sent (§2.2), odd values included (§3.2 gaps).
+    sent_schema = attributes.get("schemaVersion")
+    if isinstance(sent_schema, str) and sent_schema:
+        schema_version: str | None = sent_schema
+    else:
+        schema_version = KERNEL_4 if method != "POST" else (existing.schema_version if existing else None)
     _validate(uid, client, state=state, url=url, stored=stored, schema=schema_version)
     now = now_ms()
     xml = make_xml(doi, stored)
@@ -139,7 +144,9 @@ def _validate(
         if len(str(rights.get("rights") or "")) > 2000:
             errors.append(("rights_list", "Rights should not have a length of more than 2000 characters."))
             break
-    if schema == KERNEL_4:
+    if schema is not None and _RETIRED_SCHEMA.match(schema):
+        errors.append(("xml", f"DOI {uid}: Schema {schema} is no longer supported"))
+    if schema is not None and schema.startswith(KERNEL_4):
         for person in stored.get("contributors") or []:
             if person.get("contributorType") not in CONTRIBUTOR_TYPES:
                 name = person.get("name") or person.get("familyName") or ""
@@ -153,14 +160,25 @@ def _validate(
         missing = _missing_metadata(stored)
         if missing and schema is None:
             errors.append(("metadata", "Is invalid"))
-        elif missing:
-            element = missing[0]
-            errors.append(
-                (element, f"DOI {uid.upper()}: Missing child element(s). Expected is ( {{{KERNEL_4}}}"
-                          f"{element.rstrip('s') if element != 'types' else 'resourceType'} ). at line 4, column 0")
-            )  # fmt: skip
+        elif missing and schema in _XSD_CHECKED:
+            # The first element the XSD rejects; a schemaVersion DataCite maps to no XSD skips the
+            # check altogether (datacite issues #1893, #1894).
+            line, child = _XSD_ERRORS[missing[0]]
+            errors.append((_SOURCES.get(missing[0], missing[0]),
+                           f"DOI {uid}: Missing child element(s). Expected is ( {{{KERNEL_4}}}{child} )."
+                           f" at line {line}, column 0"))  # fmt: skip
     if errors:
         raise unprocessable(uid, *errors)
+
+
+_RETIRED_SCHEMA = re.compile(r"^http://datacite\.org/schema/kernel-[23](\.\d+)?$")
+_XSD_CHECKED = {KERNEL_4, "http://datacite.org/schema/kernel-4.0"} | {
+    f"http://datacite.org/schema/kernel-4.{n}" for n in (1, 2, 3, 5, 6, 7)
+}
+# element → (line of the stored XML it sits on, the child the XSD expects there)
+_XSD_ERRORS = {"creators": (4, "creator"), "titles": (5, "title"), "publisher": (6, "publisher"),
+               "publicationYear": (7, "publicationYear"), "types": (8, "resourceType")}  # fmt: skip
+_SOURCES = {"publicationYear": "publication_year"}  # error sources use DataCite's snake_case names (§7)
 
 
 def _missing_metadata(stored: dict[str, Any]) -> list[str]:
