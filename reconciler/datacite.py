@@ -90,6 +90,9 @@ class DataCiteClient:
         self.retry = retry
         self.rng = rng or random.Random()
         self.sleep = sleep
+        self.requests = 0
+        """Requests sent, retries included."""
+        self._count_lock = threading.Lock()
         agent = f"doiac/{__version__}" + (f" (mailto:{mailto})" if mailto else "")
         self._http = httpx.Client(
             base_url=self.base_url,
@@ -119,6 +122,8 @@ class DataCiteClient:
         for attempt in range(1, self.retry.attempts + 1):
             if self.budget is not None:
                 self.budget.take()
+            with self._count_lock:
+                self.requests += 1
             try:
                 response = self._http.request(method, path, **kwargs)
             except httpx.TransportError as exc:

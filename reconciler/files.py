@@ -32,7 +32,7 @@ from ruamel.yaml.events import (
     StreamStartEvent,
 )
 
-from .errors import ReconcilerError
+from .errors import FileError, ReconcilerError
 from .model import Position, SourceFile, escape_pointer_token
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -321,3 +321,24 @@ def _display(path: Path, root: Path) -> str:
         return absolute.relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a crash leaves the old file, never half of the new one."""
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise FileError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def read_text(path: Path) -> str:
+    """A text file, or a FileError saying why it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise FileError(f"cannot read {path}: {reason or exc}") from None

@@ -130,3 +130,139 @@ class DesiredRecord:
     """DataCite metadata: every key of the file except doi, state and url."""
     path: str
     repository: str
+
+
+@dataclass(frozen=True)
+class LiveRecord:
+    """A DOI as DataCite holds it: state, url, owner and metadata (the API's attributes)."""
+
+    doi: str
+    """Lower case, as DataCite echoes it."""
+    state: str
+    url: str | None
+    attributes: dict[str, Any]
+    """Every attribute DataCite returned, server-owned ones included."""
+    repository: str
+    """The repository account that owns it, upper case; "" when the answer did not say."""
+    updated: str | None = None
+
+
+class Action(enum.Enum):
+    """What a change does to one DOI; a state event rides in the same request as its metadata."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    PUBLISH = "publish"
+    REGISTER = "register"
+    HIDE = "hide"
+    DELETE = "delete"
+    NOOP = "no-op"
+
+
+MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda self: False})()
+"""The before of an added value or the after of a removed one (None is a value: JSON null)."""
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    """One field that differs: a JSON pointer into the record, its value before and after."""
+
+    pointer: str
+    before: Any
+    after: Any
+
+    @property
+    def kind(self) -> str:
+        """add, remove or change."""
+        if self.before is MISSING:
+            return "add"
+        if self.after is MISSING:
+            return "remove"
+        return "change"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One DOI's difference between git and DataCite, and the single request that closes it."""
+
+    doi: str
+    action: Action
+    repository: str
+    path: str | None
+    """The DOI file; None for a DOI without one (an unmanaged draft being deleted)."""
+    state_before: str | None
+    """None when the DOI does not exist yet."""
+    state_after: str | None
+    """None when the DOI is deleted."""
+    diffs: tuple[FieldDiff, ...] = ()
+    event: str | None = None
+    """The DataCite event sent with the metadata: publish, register or hide."""
+    notes: tuple[str, ...] = ()
+    """What DataCite will rewrite on the way in: information, never a change."""
+    fingerprint: str | None = None
+    """Digest of the live record this change was planned against (None: it did not exist)."""
+
+    @property
+    def is_one_way(self) -> bool:
+        """Leaving draft and deleting a draft cannot be undone on DataCite."""
+        leaves_draft = self.state_before in (None, "draft") and self.state_after in ("registered", "findable")
+        return leaves_draft or self.action is Action.DELETE
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that makes the plan not applyable (error) or deserves attention (warning)."""
+
+    severity: Severity
+    doi: str
+    message: str
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Unmanaged:
+    """A live DOI of a managed repository account that has no file."""
+
+    doi: str
+    state: str
+    repository: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every change needed to make DataCite match the files, and what stands in the way."""
+
+    changes: tuple[Change, ...]
+    """Changes with something to do, in DOI order; deletions last."""
+    unchanged: int
+    problems: tuple[Problem, ...] = ()
+    unmanaged: tuple[Unmanaged, ...] = ()
+    desired_digest: str = ""
+    """Digest of every desired record the plan was made from (apply of a saved plan checks it)."""
+
+    @property
+    def is_applyable(self) -> bool:
+        return not any(p.severity is Severity.ERROR for p in self.problems)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    def count(self, action: Action) -> int:
+        return sum(change.action is action for change in self.changes)
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """Where and from what a plan was made: for its header, the PR comment and the JSON file."""
+
+    environment: str
+    endpoint: str
+    repositories: tuple[str, ...]
+    files: int
+    requests: int
+    commit: str | None = None
+    created: str | None = None
+    """When the plan was made, ISO 8601 UTC."""
+    anonymous: tuple[str, ...] = ()
+    """Repository accounts read without a password (only findable DOIs visible)."""

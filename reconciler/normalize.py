@@ -2,16 +2,30 @@
 
 Each rule is one named entry of RULES, so the plan can say which rewrite it suppressed and
 tests can drive one rule per row. A rule must suppress a rewrite DataCite makes and never hide a
-real change. Rules here need no data tables; language shortening, `types` defaults and SPDX
-expansion (reference §2.8.1–2.8.4) are still to come.
+real change.
+
+Two kinds of rule. Record rules (RULES) rewrite one record, the same on both sides. Pair rules
+(PAIR_RULES) look at the desired record to undo what DataCite derives from it: `types` defaults
+and SPDX licence expansion add values the file never wrote, so the live record's copies are
+compared only as far as the file speaks. Neither needs DataCite's tables, and so neither can drift
+from them: a derived key the file does not set is DataCite's to fill, and a licence DataCite
+matched is DataCite's to spell.
+
+Languages are looked up in pycountry's ISO 639 data, as DataCite looks them up in the Library of
+Congress ISO 639-2 list. Known limit: DataCite also maps exact ISO 639-2 English names (`English`
+→ en); those names differ from pycountry's, so such a value plans as a change every time. `doiac
+validate` already warns that it is not a BCP 47 tag.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import pycountry
 
 # What DataCite sets or derives itself; never part of a comparison (reference §2.2, §2.5).
 SERVER_OWNED = frozenset(
@@ -146,6 +160,48 @@ def _doi_identifiers(record: Record) -> Record:
     return record
 
 
+def _rights_identifier_lower(record: Record) -> Record:
+    rights = record.get("rightsList")
+    if not isinstance(rights, list):
+        return record
+    lowered = [
+        {**r, "rightsIdentifier": r["rightsIdentifier"].lower()}
+        if isinstance(r, Mapping) and isinstance(r.get("rightsIdentifier"), str)
+        else r
+        for r in rights
+    ]
+    return {**record, "rightsList": lowered}
+
+
+_LANGUAGE_HEAD = re.compile(r"^([a-z]{2,3})(-|$)")
+
+
+@functools.lru_cache(maxsize=1024)
+def two_letter_code(language: str) -> str | None:
+    """The ISO 639-1 code DataCite stores for `language`, or None when it keeps the value as sent.
+
+    DataCite looks the part before the first `-` up as an ISO 639-1 or ISO 639-2 code, case-sensitively,
+    and keeps only the two-letter code when there is one (en-US → en, eng → en, ger → de).
+    """
+    match = _LANGUAGE_HEAD.match(language)
+    if match is None:
+        return None
+    head = match.group(1)
+    if len(head) == 2:
+        found = pycountry.languages.get(alpha_2=head)
+    else:
+        found = pycountry.languages.get(alpha_3=head) or pycountry.languages.get(bibliographic=head)
+    code = getattr(found, "alpha_2", None)
+    return code if isinstance(code, str) and code != language else None
+
+
+def _language_head(record: Record) -> Record:
+    language = record.get("language")
+    if isinstance(language, str) and (code := two_letter_code(language)):
+        return {**record, "language": code}
+    return record
+
+
 def _numbers(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: _numbers(v) for k, v in value.items()}
@@ -193,6 +249,8 @@ RULES: tuple[Rule, ...] = (
     Rule("doi-identifiers", "identifiers of type DOI are dropped", _doi_identifiers),
     Rule("numeric-geo", "coordinates written as numeric strings become numbers", _numeric_geo),
     Rule("subjects-unique", "exact duplicate subjects are removed", _subjects_unique),
+    Rule("rights-identifier-lower", "rightsIdentifier is stored in lower case", _rights_identifier_lower),
+    Rule("language-head", "a language tag is stored as its two-letter code (en-US → en)", _language_head),
     Rule(
         "empty-is-missing", "null, [] and {} all mean nothing; DataCite adds empty lists", _empty_is_missing
     ),
@@ -205,3 +263,110 @@ def canonical(attributes: Mapping[str, Any]) -> Record:
     for rule in RULES:
         record = rule.apply(record)
     return record
+
+
+@dataclass(frozen=True)
+class PairRule:
+    """A rewrite DataCite derives from what it was sent: undone on the live side, given the desired."""
+
+    name: str
+    does: str
+    apply: Callable[[Record, Record], Record]
+    """(live canonical, desired canonical) → live canonical with DataCite's derivation undone."""
+
+
+_DERIVED_TYPES = ("schemaOrg", "citeproc", "bibtex", "ris")
+_SPDX_URI = "https://spdx.org/licenses/"
+_SPDX_FILLED = ("rights", "rightsUri", "rightsIdentifierScheme", "schemeUri")
+
+
+def _derived_types(live: Record, desired: Record) -> Record:
+    # DataCite adds schemaOrg, citeproc, bibtex and ris to `types` when they are not sent, and
+    # recomputes them whenever `types` is sent: the ones the file leaves out are DataCite's.
+    types, wanted = live.get("types"), desired.get("types")
+    if not isinstance(types, Mapping) or not isinstance(wanted, Mapping):
+        return live
+    kept = {k: v for k, v in types.items() if k in wanted or k not in _DERIVED_TYPES}
+    return {**live, "types": kept}
+
+
+def _is_spdx_match(served: Any, sent: Any) -> bool:
+    if not (isinstance(served, Mapping) and isinstance(sent, Mapping)):
+        return False
+    if served.get("rightsIdentifierScheme") != "SPDX" or served.get("schemeUri") != _SPDX_URI:
+        return False
+    if "rightsIdentifier" in sent:
+        return bool(sent["rightsIdentifier"] == served.get("rightsIdentifier"))
+    return bool(sent.get("rights")) and sent.get("rights") == served.get("rights")
+
+
+def _spdx_expansion(live: Record, desired: Record) -> Record:
+    # A licence DataCite recognises is rebuilt from its SPDX record: rights, rightsUri, scheme and
+    # schemeUri are DataCite's, whatever was sent. Compared by position, as DataCite keeps order.
+    served, sent = live.get("rightsList"), desired.get("rightsList")
+    if not isinstance(served, list) or not isinstance(sent, list):
+        return live
+    rebuilt = list(served)
+    for index, (entry, wanted) in enumerate(zip(served, sent, strict=False)):
+        if _is_spdx_match(entry, wanted) and entry.get("lang") == wanted.get("lang"):
+            rebuilt[index] = dict(wanted)
+    return {**live, "rightsList": rebuilt}
+
+
+PAIR_RULES: tuple[PairRule, ...] = (
+    PairRule(
+        "derived-types",
+        "schemaOrg, citeproc, bibtex and ris are derived from resourceTypeGeneral",
+        _derived_types,
+    ),
+    PairRule("spdx-expansion", "a recognised licence is stored as its full SPDX record", _spdx_expansion),
+)
+
+
+def align(live: Mapping[str, Any], desired: Mapping[str, Any]) -> Record:
+    """The live canonical form with what DataCite derived from the desired one undone.
+
+    Both arguments are canonical forms; compare the result with `desired`.
+    """
+    record: Record = dict(live)
+    for rule in PAIR_RULES:
+        record = rule.apply(record, dict(desired))
+    return record
+
+
+def rewrites(attributes: Mapping[str, Any], fields: Iterable[str] | None = None) -> tuple[str, ...]:
+    """What DataCite will rewrite in these attributes when they are sent: notes for the plan.
+
+    With `fields`, only notes about those top-level attributes (the ones a change touches).
+    """
+    notes = _rewrites(attributes)
+    if fields is None:
+        return tuple(note for _, note in notes)
+    wanted = set(fields)
+    return tuple(note for field, note in notes if field in wanted)
+
+
+def _rewrites(attributes: Mapping[str, Any]) -> list[tuple[str, str]]:
+    notes: list[tuple[str, str]] = []
+    language = attributes.get("language")
+    if isinstance(language, str) and (code := two_letter_code(language)):
+        notes.append(("language", f"DataCite will store language {language!r} as {code!r}"))
+    types = attributes.get("types")
+    if isinstance(types, Mapping) and (added := [k for k in _DERIVED_TYPES if k not in types]):
+        notes.append(
+            ("types", f"DataCite will add {', '.join(added)} to types, derived from resourceTypeGeneral")
+        )
+    rights = attributes.get("rightsList")
+    for index, entry in enumerate(rights if isinstance(rights, list) else []):
+        identifier = entry.get("rightsIdentifier") if isinstance(entry, Mapping) else None
+        if isinstance(identifier, str) and not all(entry.get(k) for k in ("rights", "rightsUri")):
+            notes.append(
+                (
+                    "rightsList",
+                    f"DataCite will store rightsList[{index}] as the full SPDX record for {identifier.lower()}"
+                    " if it is an SPDX licence identifier",
+                )
+            )
+    if isinstance(attributes.get("publicationYear"), str):
+        notes.append(("publicationYear", "DataCite will store publicationYear as a number"))
+    return notes

@@ -14,8 +14,8 @@ LAYERS = {
     "__about__": 0, "errors": 0, "model": 0, "schemas": 0, "suffix": 0,
     "validate": 1, "identifiers": 1, "rules": 1, "crossfile": 1, "normalize": 1, "diff": 1, "planner": 1,
     "render": 1,
-    "files": 2, "config": 2, "datacite": 2, "apply": 2, "sandbox": 2, "environment": 2,
-    "desired": 3,
+    "files": 2, "config": 2, "datacite": 2, "apply": 2, "sandbox": 2, "environment": 2, "live": 2, "git": 2,
+    "desired": 3, "planning": 3,
     "cli": 4, "__main__": 4, "__init__": 5,
 }  # fmt: skip
 PURE = {name for name, layer in LAYERS.items() if layer == 1}
@@ -31,6 +31,7 @@ HOMES = {
     "click": {"cli"},
     "idutils": {"identifiers"},
     "language_tags": {"identifiers"},
+    "pycountry": {"normalize"},
 }
 
 

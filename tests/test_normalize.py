@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.normalize import RULES, canonical
+from reconciler.normalize import PAIR_RULES, RULES, align, canonical, rewrites
 
 SUPPRESSES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("server-owned", {"titles": [{"title": "T"}]},
@@ -27,6 +27,12 @@ SUPPRESSES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("subjects-unique", {"subjects": [{"subject": "a"}, {"subject": "a"}]}, {"subjects": [{"subject": "a"}]}),
     ("empty-is-missing", {"titles": [{"title": "T", "titleType": None}]},
      {"titles": [{"title": "T"}], "subjects": [], "version": None, "types": {}, "language": None}),
+    ("rights-identifier-lower", {"rightsList": [{"rightsIdentifier": "My-Licence", "rights": "Mine"}]},
+     {"rightsList": [{"rightsIdentifier": "my-licence", "rights": "Mine"}]}),
+    ("language-head", {"language": "en-US"}, {"language": "en"}),
+    ("language-head", {"language": "zh-Hant-TW"}, {"language": "zh"}),
+    ("language-head", {"language": "eng"}, {"language": "en"}),
+    ("language-head", {"language": "ger-CH"}, {"language": "de"}),
 ]  # fmt: skip
 
 NEVER_HIDES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
@@ -43,6 +49,13 @@ NEVER_HIDES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
      {"geoLocations": [{"geoLocationPoint": {"pointLatitude": 49.2}}]}),
     ("subjects-unique", {"subjects": [{"subject": "a"}, {"subject": "b"}]}, {"subjects": [{"subject": "a"}]}),
     ("empty-is-missing", {"titles": [{"title": "T"}]}, {"titles": [{"title": "T"}, {}]}),
+    ("rights-identifier-lower", {"rightsList": [{"rightsIdentifier": "MIT"}]}, {"rightsList": [{"rightsIdentifier": "mit-0"}]}),
+    ("language-head", {"language": "en-US"}, {"language": "de"}),
+    # DataCite's lookup is case-sensitive: EN-US is stored as sent, so it is not shortened either.
+    ("language-head", {"language": "EN-US"}, {"language": "en"}),
+    ("language-head", {"language": "haw"}, {"language": "ha"}),
+    # Not an ISO 639-1 code: DataCite keeps the well-formed tag as sent, subtags and all.
+    ("language-head", {"language": "xx-YY"}, {"language": "xx"}),
 ]  # fmt: skip
 
 
@@ -81,3 +94,88 @@ def test_shapes_left_to_the_schema_pass_through() -> None:
     assert canonical({"creators": "A", "identifiers": ["x"], "subjects": "s", "version": True}) == {
         "creators": ["A"], "identifiers": ["x"], "subjects": ["s"], "version": True
     }  # fmt: skip
+
+
+# Pair rules: (rule, desired, live as DataCite serves it).
+PAIR_SUPPRESSES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    ("derived-types", {"types": {"resourceTypeGeneral": "Dataset"}},
+     {"types": {"resourceTypeGeneral": "Dataset", "schemaOrg": "Dataset", "citeproc": "dataset", "bibtex": "misc", "ris": "DATA"}}),
+    ("derived-types", {"types": {"resourceTypeGeneral": "Dataset", "ris": "GEN"}},
+     {"types": {"resourceTypeGeneral": "Dataset", "schemaOrg": "Dataset", "ris": "GEN"}}),
+    ("spdx-expansion", {"rightsList": [{"rightsIdentifier": "CC-BY-4.0"}]},
+     {"rightsList": [{"rights": "Creative Commons Attribution 4.0 International", "rightsUri": "https://creativecommons.org/licenses/by/4.0/legalcode",
+                      "rightsIdentifier": "cc-by-4.0", "rightsIdentifierScheme": "SPDX", "schemeUri": "https://spdx.org/licenses/"}]}),
+    ("spdx-expansion", {"rightsList": [{"rights": "Creative Commons Zero v1.0 Universal"}]},
+     {"rightsList": [{"rights": "Creative Commons Zero v1.0 Universal", "rightsUri": "https://creativecommons.org/publicdomain/zero/1.0/legalcode",
+                      "rightsIdentifier": "cc0-1.0", "rightsIdentifierScheme": "SPDX", "schemeUri": "https://spdx.org/licenses/"}]}),
+]  # fmt: skip
+
+PAIR_NEVER_HIDES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    ("derived-types", {"types": {"resourceTypeGeneral": "Software"}},
+     {"types": {"resourceTypeGeneral": "Dataset", "schemaOrg": "Dataset"}}),
+    ("derived-types", {"types": {"resourceTypeGeneral": "Dataset", "schemaOrg": "Dataset"}},
+     {"types": {"resourceTypeGeneral": "Dataset", "schemaOrg": "CreativeWork"}}),
+    ("derived-types", {"types": {"resourceTypeGeneral": "Dataset"}},
+     {"types": {"resourceTypeGeneral": "Dataset", "resourceType": "Measurements"}}),
+    ("spdx-expansion", {"rightsList": [{"rightsIdentifier": "CC-BY-4.0"}]},
+     {"rightsList": [{"rights": "Creative Commons Zero v1.0 Universal", "rightsIdentifier": "cc0-1.0",
+                      "rightsIdentifierScheme": "SPDX", "schemeUri": "https://spdx.org/licenses/"}]}),
+    ("spdx-expansion", {"rightsList": [{"rightsIdentifier": "CC-BY-4.0", "lang": "en"}]},
+     {"rightsList": [{"rights": "x", "rightsIdentifier": "cc-by-4.0", "rightsIdentifierScheme": "SPDX",
+                      "schemeUri": "https://spdx.org/licenses/"}]}),
+    # A free-text licence, not matched by DataCite: its text is compared as written.
+    ("spdx-expansion", {"rightsList": [{"rights": "All rights reserved", "rightsIdentifier": "custom"}]},
+     {"rightsList": [{"rights": "Some rights reserved", "rightsIdentifier": "custom"}]}),
+    ("spdx-expansion", {"rightsList": [{"rightsIdentifier": "CC-BY-4.0"}]},
+     {"rightsList": [{"rightsIdentifier": "cc-by-4.0", "rightsIdentifierScheme": "SPDX",
+                      "schemeUri": "https://spdx.org/licenses/"}, {"rights": "extra"}]}),
+]  # fmt: skip
+
+
+def _pair_equal(desired: dict[str, Any], live: dict[str, Any]) -> bool:
+    wanted = canonical(desired)
+    return align(canonical(live), wanted) == wanted
+
+
+@pytest.mark.parametrize(("rule", "desired", "live"), PAIR_SUPPRESSES, ids=_ids(PAIR_SUPPRESSES))
+def test_pair_rule_suppresses_the_derivation(
+    rule: str, desired: dict[str, Any], live: dict[str, Any]
+) -> None:
+    assert _pair_equal(desired, live)
+
+
+@pytest.mark.parametrize(("rule", "desired", "live"), PAIR_NEVER_HIDES, ids=_ids(PAIR_NEVER_HIDES))
+def test_pair_rule_never_hides_a_real_change(
+    rule: str, desired: dict[str, Any], live: dict[str, Any]
+) -> None:
+    assert not _pair_equal(desired, live)
+
+
+def test_every_pair_rule_has_rows_both_ways() -> None:
+    names = {rule.name for rule in PAIR_RULES}
+    assert {row[0] for row in PAIR_SUPPRESSES} == names
+    assert {row[0] for row in PAIR_NEVER_HIDES} == names
+
+
+def test_pair_rules_leave_records_without_the_attribute_alone() -> None:
+    live = {"types": {"resourceTypeGeneral": "Dataset", "ris": "DATA"}, "rightsList": [{"rights": "x"}]}
+    assert align(canonical(live), {}) == canonical(live)
+
+
+@pytest.mark.parametrize(
+    ("attributes", "fields", "notes"),
+    [
+        ({"language": "en-US"}, None, ("DataCite will store language 'en-US' as 'en'",)),
+        ({"language": "en"}, None, ()),
+        ({"types": {"resourceTypeGeneral": "Dataset", "ris": "DATA"}}, None,
+         ("DataCite will add schemaOrg, citeproc, bibtex to types, derived from resourceTypeGeneral",)),
+        ({"rightsList": [{"rightsIdentifier": "CC-BY-4.0"}]}, None,
+         ("DataCite will store rightsList[0] as the full SPDX record for cc-by-4.0 if it is an SPDX licence identifier",)),
+        ({"rightsList": [{"rightsIdentifier": "x", "rights": "X", "rightsUri": "https://x.org"}]}, None, ()),
+        ({"publicationYear": "2024"}, None, ("DataCite will store publicationYear as a number",)),
+        ({"publicationYear": "2024", "language": "de-CH"}, {"language"}, ("DataCite will store language 'de-CH' as 'de'",)),
+    ],
+    ids=["language", "language-short", "types", "spdx", "rights-complete", "year", "only-changed-fields"],
+)  # fmt: skip
+def test_rewrites_notes(attributes: dict[str, Any], fields: set[str] | None, notes: tuple[str, ...]) -> None:
+    assert rewrites(attributes, fields) == notes

@@ -1,0 +1,124 @@
+"""Read the live state of the managed DOIs: a bulk list, then single reads of only what differs.
+
+DataCite's list endpoint reads a search index that lags behind writes (reference §11.1), so it is
+used to find the DOIs that already match; every DOI that looks different, or that the list does
+not show, is re-read singly from DataCite's database, the authoritative read. A plan of N DOIs
+with k changes costs about N/1000 list pages + k single reads, never one request per DOI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from .datacite import DataCiteClient
+from .errors import ApiError
+from .model import DesiredRecord, LiveRecord
+from .planner import is_in_sync
+
+Progress = Callable[[int, int], None]
+"""(done, total) for the single reads, called as they finish."""
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What was read: live records by lower-case DOI, and the repositories read anonymously."""
+
+    records: dict[str, LiveRecord]
+    anonymous: frozenset[str]
+
+
+def live_record(item: Mapping[str, Any]) -> LiveRecord:
+    """A JSON:API resource of the /dois endpoints → LiveRecord."""
+    attributes = item.get("attributes")
+    if not isinstance(attributes, dict):
+        raise ApiError("GET", "/dois", 200, [], "a DOI without attributes in DataCite's answer")
+    doi = str(attributes.get("doi") or item.get("id") or "").lower()
+    if not doi:
+        raise ApiError("GET", "/dois", 200, [], "a DOI without its name in DataCite's answer")
+    client = ((item.get("relationships") or {}).get("client") or {}).get("data") or {}
+    return LiveRecord(
+        doi=doi,
+        state=str(attributes.get("state") or "draft"),
+        url=attributes.get("url"),
+        attributes=attributes,
+        repository=str(client.get("id") or "").upper(),
+        updated=attributes.get("updated"),
+    )
+
+
+def read_live(
+    clients: Mapping[str, DataCiteClient],
+    desired: Sequence[DesiredRecord],
+    *,
+    targets: frozenset[str] | None = None,
+    prune_drafts: bool = False,
+    workers: int = 4,
+    progress: Progress | None = None,
+) -> LiveState:
+    """The live records a plan needs, for every repository account in `clients`.
+
+    With `targets`, only those DOIs are read, singly. With `prune_drafts`, live drafts without a
+    file are re-read too: the list may still show a draft that has since been published.
+    """
+    records: dict[str, LiveRecord] = {}
+    to_read: list[tuple[str, str]] = []
+    by_repository: dict[str, list[DesiredRecord]] = {}
+    for record in desired:
+        if targets is None or record.doi in targets:
+            by_repository.setdefault(record.repository, []).append(record)
+    for repository, client in clients.items():
+        mine = by_repository.get(repository, [])
+        if targets is not None:
+            to_read.extend((repository, r.doi) for r in mine)
+            continue
+        listed = {item.doi: item for item in _list(client, repository)}
+        records.update(listed)
+        for record in mine:
+            item = listed.get(record.doi)
+            if item is None or not is_in_sync(record, item):
+                to_read.append((repository, record.doi))
+        if prune_drafts:
+            wanted = {r.doi for r in desired}
+            to_read.extend(
+                (repository, d) for d, i in listed.items() if i.state == "draft" and d not in wanted
+            )
+    for doi, found in _read_singly(clients, to_read, workers, progress):
+        if found is None:
+            records.pop(doi, None)
+        else:
+            records[doi] = found
+    anonymous = frozenset(repo for repo, client in clients.items() if not client.has_password)
+    return LiveState(records, anonymous)
+
+
+def _list(client: DataCiteClient, repository: str) -> Iterable[LiveRecord]:
+    for item in client.list_dois(client_id=repository.lower()):
+        record = live_record(item)
+        # Listing by client-id should give only this account's DOIs; keep that true if it did not.
+        if not record.repository or record.repository == repository.upper():
+            yield record
+
+
+def _read_singly(
+    clients: Mapping[str, DataCiteClient],
+    to_read: list[tuple[str, str]],
+    workers: int,
+    progress: Progress | None,
+) -> list[tuple[str, LiveRecord | None]]:
+    def read(job: tuple[str, str]) -> tuple[str, LiveRecord | None]:
+        repository, doi = job
+        item = clients[repository].get(doi)
+        return doi, None if item is None else live_record(item)
+
+    if not to_read:
+        return []
+    results: list[tuple[str, LiveRecord | None]] = []
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(to_read)))) as pool:
+        for result in pool.map(read, to_read):
+            results.append(result)
+            if progress is not None:
+                progress(len(results), len(to_read))
+    return results

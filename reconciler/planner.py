@@ -1,0 +1,195 @@
+"""desired + live → Plan, a pure function: what to create, update, publish, register, hide, delete.
+
+The plan is made from values only; reading DataCite and the files happens elsewhere. A removed
+file never hides or deletes a findable DOI: that DOI becomes unmanaged. A findable or registered
+DOI cannot go back to draft on DataCite, so asking for it is an error, not a change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .diff import diff_records
+from .model import (
+    Action,
+    Change,
+    Config,
+    DesiredRecord,
+    LiveRecord,
+    Plan,
+    Problem,
+    Severity,
+    Unmanaged,
+)
+from .normalize import align, canonical, rewrites
+
+# (live state, desired state) → the DataCite event that moves it (reference §3.1).
+EVENTS: Mapping[tuple[str, str], str] = {
+    ("draft", "registered"): "register",
+    ("draft", "findable"): "publish",
+    ("registered", "findable"): "publish",
+    ("findable", "registered"): "hide",
+}
+_EVENT_ACTIONS = {"publish": Action.PUBLISH, "register": Action.REGISTER, "hide": Action.HIDE}
+_CREATE_EVENTS = {"draft": None, "registered": "register", "findable": "publish"}
+
+
+def desired_form(record: DesiredRecord) -> dict[str, Any]:
+    """The canonical form of a desired record, its url included."""
+    return _with_url(canonical(record.attributes), record.url)
+
+
+def live_form(live: LiveRecord, desired: DesiredRecord | None = None) -> dict[str, Any]:
+    """The canonical form of a live record; given the desired record, with DataCite's derivations undone."""
+    form = _with_url(canonical(live.attributes), live.url)
+    return align(form, desired_form(desired)) if desired is not None else form
+
+
+def _with_url(form: dict[str, Any], url: str | None) -> dict[str, Any]:
+    return {**form, "url": url} if url else form
+
+
+def is_in_sync(desired: DesiredRecord, live: LiveRecord) -> bool:
+    """True when DataCite already holds exactly the desired record (state, url and metadata)."""
+    return live.state == desired.state and live_form(live, desired) == desired_form(desired)
+
+
+def fingerprint(live: LiveRecord) -> str:
+    """A digest of what matters in a live record: it moves when state, url or metadata move.
+
+    DataCite's `updated` moves on every save, even one that changes nothing, so it is left out.
+    """
+    form = {"doi": live.doi, "state": live.state, "form": live_form(live)}
+    return _digest(form)
+
+
+def desired_digest(records: Iterable[DesiredRecord]) -> str:
+    """A digest of every desired record: a saved plan applies only to the files it was made from."""
+    rows = sorted((r.doi, r.state, r.url, r.repository, r.attributes) for r in records)
+    return _digest(rows)
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def make_plan(
+    desired: Sequence[DesiredRecord],
+    live: Mapping[str, LiveRecord],
+    config: Config,
+    *,
+    targets: frozenset[str] | None = None,
+    anonymous: frozenset[str] = frozenset(),
+) -> Plan:
+    """Every change that makes DataCite match `desired`.
+
+    `live` holds what was read of DataCite by lower-case DOI: the managed repositories' DOIs and
+    every desired DOI that exists. `targets` limits the plan to those DOIs (no unmanaged DOIs, no
+    pruning). `anonymous` names repositories read without a password: only their findable DOIs
+    could be seen, so a desired DOI that was not seen there is not compared.
+    """
+    prefixes = {repo.id: repo.prefixes for repo in config.repositories}
+    changes: list[Change] = []
+    problems: list[Problem] = []
+    unchanged = 0
+    wanted = {r.doi: r for r in desired if targets is None or r.doi in targets}
+    for doi in sorted(wanted):
+        record = wanted[doi]
+        current = live.get(doi)
+        problem = _problem(record, current, prefixes, anonymous)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        change = _change(record, current)
+        if change is None:
+            unchanged += 1
+        else:
+            changes.append(change)
+    unmanaged: list[Unmanaged] = []
+    if targets is None:
+        managed = set(prefixes)
+        for doi in sorted(live):
+            item = live[doi]
+            if doi in wanted or item.repository not in managed:
+                continue
+            if config.prune_drafts and item.state == "draft":
+                changes.append(_deletion(item))
+                continue
+            unmanaged.append(Unmanaged(doi, item.state, item.repository))
+            if config.unmanaged == "error":
+                problems.append(Problem(Severity.ERROR, doi, _unmanaged_message(item)))
+    if config.unmanaged == "ignore":
+        unmanaged = []
+    changes.sort(key=lambda c: (c.action is Action.DELETE, c.doi))
+    return Plan(tuple(changes), unchanged, tuple(problems), tuple(unmanaged), desired_digest(desired))
+
+
+def _unmanaged_message(record: LiveRecord) -> str:
+    return (
+        f"live {record.state} DOI of {record.repository} with no file and unmanaged: error in the config;"
+        f" add its file (doiac import {record.doi})"
+    )
+
+
+def _problem(
+    record: DesiredRecord,
+    current: LiveRecord | None,
+    prefixes: Mapping[str, tuple[str, ...]],
+    anonymous: frozenset[str],
+) -> Problem | None:
+    prefix = record.doi.split("/", 1)[0]
+    allowed = prefixes.get(record.repository, ())
+    if prefix not in {p.lower() for p in allowed}:
+        message = f"prefix {prefix} is not one of {record.repository}'s prefixes ({', '.join(allowed)})"
+        return Problem(Severity.ERROR, record.doi, message, record.path)
+    if current is None:
+        if record.repository in anonymous:
+            message = (
+                f"not visible without {record.repository}'s password: draft and registered DOIs need it;"
+                " not compared"
+            )
+            return Problem(Severity.WARNING, record.doi, message, record.path)
+        return None
+    if current.repository and current.repository != record.repository:
+        message = (
+            f"lives in repository account {current.repository}, not {record.repository}: move the file"
+            f" to that repository's folder, or transfer the DOI in Fabrica"
+        )
+        return Problem(Severity.ERROR, record.doi, message, record.path)
+    if current.state != "draft" and record.state == "draft":
+        message = (
+            f"{current.state} → draft is impossible: DataCite never takes a DOI back to draft; keep it"
+            " registered and point url at a tombstone page"
+        )
+        return Problem(Severity.ERROR, record.doi, message, record.path)
+    return None
+
+
+def _change(record: DesiredRecord, current: LiveRecord | None) -> Change | None:
+    after = desired_form(record)
+    if current is None:
+        return Change(
+            record.doi, Action.CREATE, record.repository, record.path, None, record.state,
+            diff_records({}, after), _CREATE_EVENTS[record.state], rewrites(record.attributes),
+        )  # fmt: skip
+    event = EVENTS.get((current.state, record.state))
+    diffs = diff_records(live_form(current, record), after)
+    if event is None and not diffs:
+        return None
+    action = _EVENT_ACTIONS[event] if event else Action.UPDATE
+    notes = rewrites(record.attributes, {d.pointer.split("/")[1] for d in diffs})
+    return Change(
+        record.doi, action, record.repository, record.path, current.state, record.state, diffs, event, notes,
+        fingerprint(current),
+    )  # fmt: skip
+
+
+def _deletion(record: LiveRecord) -> Change:
+    return Change(
+        record.doi, Action.DELETE, record.repository, None, record.state, None,
+        fingerprint=fingerprint(record),
+    )  # fmt: skip

@@ -1,0 +1,79 @@
+"""The use case behind `doiac plan`: read the files, read DataCite, make the plan.
+
+The same steps start `doiac apply`, which plans afresh unless it is handed a saved plan.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from .datacite import DataCiteClient, RateBudget
+from .desired import Desired
+from .environment import Endpoint, open_endpoint, password_for
+from .git import head_commit
+from .live import Progress, read_live
+from .model import Config, Plan, PlanContext
+from .planner import make_plan
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A plan, where it was made, and the desired state it was made from."""
+
+    plan: Plan
+    context: PlanContext
+    desired: Desired
+
+
+@contextmanager
+def connect(
+    config: Config, env: Mapping[str, str] | None = None
+) -> Iterator[tuple[Endpoint, dict[str, DataCiteClient]]]:
+    """The endpoint of the config's environment and one client per repository account.
+
+    The clients share one rate budget: DataCite counts requests per caller, not per account.
+    """
+    env = os.environ if env is None else env
+    with ExitStack() as stack:
+        endpoint = stack.enter_context(open_endpoint(config, env))
+        budget = RateBudget(endpoint.budget) if endpoint.budget else None
+        clients = {}
+        for repository in config.repositories:
+            password = password_for(repository, env, embedded=endpoint.embedded)
+            client = DataCiteClient(
+                endpoint.url, repository.id, password, budget=budget, mailto=config.mailto
+            )
+            clients[repository.id] = stack.enter_context(client)
+        yield endpoint, clients
+
+
+def plan_dois(
+    config: Config,
+    desired: Desired,
+    endpoint: Endpoint,
+    clients: Mapping[str, DataCiteClient],
+    *,
+    targets: frozenset[str] | None = None,
+    progress: Progress | None = None,
+) -> Planned:
+    """Read the live DOIs through `clients` and plan the changes to the valid desired records."""
+    before = sum(c.requests for c in clients.values())
+    live = read_live(
+        clients, desired.records, targets=targets, prune_drafts=config.prune_drafts, progress=progress
+    )
+    plan = make_plan(desired.records, live.records, config, targets=targets, anonymous=live.anonymous)
+    context = PlanContext(
+        environment=endpoint.name,
+        endpoint=endpoint.url,
+        repositories=tuple(r.id for r in config.repositories),
+        files=desired.files,
+        requests=sum(c.requests for c in clients.values()) - before,
+        commit=head_commit(config.root),
+        created=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        anonymous=tuple(sorted(live.anonymous)),
+    )
+    return Planned(plan, context, desired)
