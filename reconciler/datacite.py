@@ -166,6 +166,14 @@ class DataCiteClient:
         )
         return None if response.status_code == 404 else _data(response)
 
+    def activities(self, doi: str) -> list[dict[str, Any]]:
+        """The audit trail of one DOI (who changed it, when), oldest first; [] when it cannot be seen."""
+        response = self._checked("GET", _doi_path(doi) + "/activities", {200, 404})
+        if response.status_code == 404:
+            return []
+        data = _json(response, "GET", _doi_path(doi) + "/activities").get("data")
+        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+
     def list_dois(self, *, client_id: str, page_size: int = 1000) -> Iterator[dict[str, Any]]:
         """Every DOI of a repository account, all states, with cursor pagination.
 

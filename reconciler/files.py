@@ -342,3 +342,22 @@ def read_text(path: Path) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         raise FileError(f"cannot read {path}: {reason or exc}") from None
+
+
+class LineWriter:
+    """Appends lines to a file, each flushed to disk as it is written: a crash loses none of them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self._file = self.path.open("a", encoding="utf-8")
+        except OSError as exc:
+            raise FileError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+    def write(self, line: str) -> None:
+        self._file.write(line.rstrip("\n") + "\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        self._file.close()

@@ -266,3 +266,51 @@ class PlanContext:
     """When the plan was made, ISO 8601 UTC."""
     anonymous: tuple[str, ...] = ()
     """Repository accounts read without a password (only findable DOIs visible)."""
+
+
+class FieldResult(enum.Enum):
+    """What DataCite did with one field that was sent, as read back after the write."""
+
+    APPLIED = "applied"
+    REWRITTEN = "rewritten"
+    NOT_APPLIED = "not applied"
+
+
+@dataclass(frozen=True)
+class FieldOutcome:
+    pointer: str
+    result: FieldResult
+    value: Any = None
+    """What DataCite holds when it rewrote the value or did not apply it."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One DOI's result of an apply."""
+
+    doi: str
+    action: Action
+    status: str
+    """done, failed or stale (refused: the live record moved since the saved plan)."""
+    message: str
+    """What happened, in a few words: "created, published" or DataCite's refusal."""
+    fields: tuple[FieldOutcome, ...] = ()
+    payload_digest: str | None = None
+    updated: str | None = None
+    """DataCite's `updated` after the write, as read back."""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "done"
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    outcomes: tuple[Outcome, ...]
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def ok(self) -> bool:
+        return all(o.ok for o in self.outcomes)

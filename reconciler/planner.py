@@ -104,7 +104,7 @@ def make_plan(
         if problem is not None:
             problems.append(problem)
             continue
-        change = _change(record, current)
+        change = make_change(record, current)
         if change is None:
             unchanged += 1
         else:
@@ -169,7 +169,8 @@ def _problem(
     return None
 
 
-def _change(record: DesiredRecord, current: LiveRecord | None) -> Change | None:
+def make_change(record: DesiredRecord, current: LiveRecord | None) -> Change | None:
+    """The change that makes `current` (None: absent) match `record`, or None when they match."""
     after = desired_form(record)
     if current is None:
         return Change(

@@ -1,0 +1,100 @@
+"""The use case behind `doiac apply`: check a plan is safe to apply, apply it, record what happened."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .apply import apply_plan
+from .datacite import DataCiteClient
+from .desired import Desired
+from .errors import ReconcilerError
+from .files import LineWriter
+from .model import ApplyReport, Config, Outcome, Plan, PlanContext
+from .planner import desired_digest
+
+_ACTORS = ("GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR", "BITBUCKET_STEP_TRIGGERER_UUID")
+
+
+class PlanRefusedError(ReconcilerError):
+    """The plan may not be applied as it is (errors in it, stale files, too many one-way changes)."""
+
+
+def check_applyable(
+    plan: Plan, config: Config, desired: Desired, *, allow_bulk: bool, saved: PlanContext | None = None
+) -> None:
+    """Refuse a plan with errors, a saved plan made from other files or elsewhere, or a bulk of one-way changes."""
+    if not plan.is_applyable:
+        raise PlanRefusedError("the plan has errors (shown above); fix them and plan again")
+    if saved is not None:
+        if saved.environment != config.environment and not (
+            config.environment.startswith("http") and saved.environment == config.environment.rstrip("/")
+        ):
+            raise PlanRefusedError(
+                f"the plan was made for {saved.environment}, the config now says {config.environment}"
+            )
+        if plan.desired_digest != desired_digest(desired.records):
+            raise PlanRefusedError(
+                "the DOI files (or the config's defaults) changed since the plan was made; plan again"
+            )
+    one_way = sum(change.is_one_way for change in plan.changes)
+    if one_way > config.limits.max_one_way and not allow_bulk:
+        raise PlanRefusedError(
+            f"the plan has {one_way:,} one-way changes (leaving draft, deleting drafts), more than"
+            f" limits.max_one_way ({config.limits.max_one_way:,}); check it, then pass --allow-bulk"
+        )
+
+
+def actor(env: Mapping[str, str]) -> str | None:
+    """Who runs the apply, as the CI environment names them (None outside CI)."""
+    return next((env[name] for name in _ACTORS if env.get(name)), None)
+
+
+def run_apply(
+    plan: Plan,
+    context: PlanContext,
+    desired: Desired,
+    clients: Mapping[str, DataCiteClient],
+    *,
+    saved: bool,
+    report_path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    workers: int = 4,
+) -> ApplyReport:
+    """Apply `plan`; with `report_path`, append one JSON line per DOI as each one finishes."""
+    records = {r.doi: r for r in desired.records}
+    writer = LineWriter(report_path) if report_path is not None else None
+    lock = threading.Lock()
+    who = actor(env or {})
+
+    def record(outcome: Outcome) -> None:
+        with lock:
+            if writer is not None:
+                writer.write(json.dumps(_report_line(outcome, context, who), ensure_ascii=False))
+            if on_outcome is not None:
+                on_outcome(outcome)
+
+    try:
+        return apply_plan(plan, records, clients, saved=saved, workers=workers, on_outcome=record)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _report_line(outcome: Outcome, context: PlanContext, who: str | None) -> dict[str, object]:
+    return {
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "environment": context.environment,
+        "commit": context.commit,
+        "actor": who,
+        "doi": outcome.doi,
+        "action": outcome.action.value,
+        "payload_digest": outcome.payload_digest,
+        "outcome": outcome.status,
+        "message": outcome.message,
+        "updated": outcome.updated,
+    }

@@ -1,0 +1,39 @@
+"""The one request that carries a change: its attributes, event included (pure).
+
+DataCite replaces each attribute it is sent and keeps the ones it is not (reference §2.3). An
+update therefore sends only the top-level attributes a change touches, each whole: the desired
+value, or null where the file no longer has the attribute, which makes DataCite clear it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from .model import Action, Change, DesiredRecord
+
+
+def request_attributes(change: Change, desired: DesiredRecord) -> dict[str, Any]:
+    """The `data.attributes` of the POST or PUT that makes DataCite match `desired`."""
+    if change.action is Action.CREATE:
+        attributes: dict[str, Any] = {"doi": desired.doi, **desired.attributes}
+        if desired.url:
+            attributes["url"] = desired.url
+    else:
+        attributes = {}
+        for top in dict.fromkeys(d.pointer.split("/")[1] for d in change.diffs):
+            key = top.replace("~1", "/").replace("~0", "~")
+            if key == "url":
+                attributes["url"] = desired.url
+            else:
+                attributes[key] = desired.attributes.get(key)
+    if change.event:
+        attributes["event"] = change.event
+    return attributes
+
+
+def payload_digest(attributes: dict[str, Any]) -> str:
+    """A digest of what was sent, for the apply report (the payload itself may be large)."""
+    text = json.dumps(attributes, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
