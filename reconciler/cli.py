@@ -6,6 +6,7 @@ per problem without a traceback; 2 a usage error.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -14,11 +15,20 @@ from typing import Annotated, Any
 import typer
 
 from .__about__ import __version__
+from .applying import check_applyable, run_apply
 from .config import find_config, load_config
-from .desired import read_desired
+from .desired import Desired, read_desired
 from .errors import ReconcilerError, UsageError
-from .model import Config, Severity
+from .files import read_text, write_text
+from .model import Config, Outcome, Plan, PlanContext, Severity
+from .planning import Planned, connect, plan_dois
+from .render.apply_text import render_apply_summary, render_outcome
 from .render.diagnostics import FORMATS, render_github, render_json, render_text, summary
+from .render.plan_json import plan_from_dict, render_plan_json
+from .render.plan_markdown import render_plan_markdown
+from .render.plan_text import render_plan_text
+
+PLAN_FORMATS = ("text", "markdown", "json")
 
 app = typer.Typer(
     name="doiac",
@@ -107,6 +117,186 @@ def validate(
             typer.echo(_colour(render_text([diagnostic]), diagnostic.severity), nl=False)
         typer.echo(summary(diagnostics, desired.files), nl=False)
     if any(d.severity is Severity.ERROR for d in diagnostics):
+        raise typer.Exit(1)
+
+
+def _is_terminal(stream: Any) -> bool:
+    return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
+
+
+def _progress(done: int, total: int) -> None:
+    """Progress of the single reads, on a terminal only: pipes and CI logs stay clean."""
+    sys.stderr.write(f"\rreading {done:,}/{total:,} DOIs singly" + ("\n" if done == total else ""))
+    sys.stderr.flush()
+
+
+def _desired_or_exit(config: Config) -> Desired:
+    """The valid desired records; invalid files stop a plan before any request is made."""
+    desired = read_desired(config)
+    errors = [d for d in desired.diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        typer.echo(render_text(errors), err=True, nl=False)
+        typer.echo(
+            f"doiac: error: {len(errors)} error{'s' * (len(errors) != 1)} in the DOI files; fix them first"
+            " (doiac validate shows every problem)",
+            err=True,
+        )
+        raise typer.Exit(1)
+    return desired
+
+
+def _targets(target: list[str] | None, desired: Desired) -> frozenset[str] | None:
+    if not target:
+        return None
+    targets = frozenset(t.strip().lower().removeprefix("https://doi.org/") for t in target)
+    unknown = sorted(targets - {r.doi for r in desired.records})
+    if unknown:
+        raise UsageError(f"--target names DOIs that have no file: {', '.join(unknown)}")
+    return targets
+
+
+TargetOption = Annotated[
+    list[str] | None,
+    typer.Option("--target", "-t", help="Plan only this DOI (repeatable).", show_default=False),
+]
+
+
+@app.command()
+def plan(
+    output: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help=f"Output format: {', '.join(PLAN_FORMATS)}.", case_sensitive=False
+        ),
+    ] = "text",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Also save the plan as JSON, for `doiac apply FILE`.", dir_okay=False
+        ),
+    ] = None,
+    detailed_exitcode: Annotated[
+        bool,
+        typer.Option("--detailed-exitcode", help="Exit 0 with no changes, 1 on error, 2 with changes."),
+    ] = False,
+    target: TargetOption = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """Read the live DOIs and print what apply would change: nothing is written to DataCite.
+
+    Invalid DOI files stop the plan (exit 1). A plan with errors (such as findable → draft) is
+    printed and exits 1.
+    """
+    output = output.lower()
+    if output not in PLAN_FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(PLAN_FORMATS)}, not {output!r}")
+    config = _config(config_path)
+    desired = _desired_or_exit(config)
+    targets = _targets(target, desired)
+    progress = _progress if sys.stderr.isatty() else None
+    with connect(config) as (endpoint, clients):
+        planned = plan_dois(config, desired, endpoint, clients, targets=targets, progress=progress)
+    if output == "json":
+        typer.echo(render_plan_json(planned.plan, planned.context), nl=False)
+    elif output == "markdown":
+        typer.echo(render_plan_markdown(planned.plan, planned.context), nl=False)
+    else:
+        typer.echo(render_plan_text(planned.plan, planned.context, colour=_is_terminal(sys.stdout)), nl=False)
+    if out is not None:
+        write_text(out, render_plan_json(planned.plan, planned.context))
+    if not planned.plan.is_applyable:
+        raise typer.Exit(1)
+    if detailed_exitcode and planned.plan.has_changes:
+        raise typer.Exit(2)
+
+
+def _saved_plan(path: Path) -> tuple[Plan, PlanContext]:
+    try:
+        return plan_from_dict(json.loads(read_text(path)))
+    except (ValueError, TypeError, KeyError) as exc:
+        raise UsageError(f"{path} is not a doiac plan file: {exc}") from None
+
+
+def _confirm(planned: Planned, *, auto_approve: bool, saved: bool) -> None:
+    """Ask for `yes` on a terminal; refuse to apply unattended without --auto-approve.
+
+    A saved plan was reviewed when it was made and applies without a question, except against
+    production, where an unattended apply always needs --auto-approve.
+    """
+    if auto_approve or (saved and planned.context.environment != "production"):
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "refusing to apply without a terminal to confirm on; pass --auto-approve (as CI does)"
+        )
+    count = len(planned.plan.changes)
+    answer = typer.prompt(
+        f"Apply {count:,} change{'s' * (count != 1)} to {planned.context.environment}? Only 'yes' will be accepted",
+        default="", show_default=False,
+    )  # fmt: skip
+    if answer.strip() != "yes":
+        typer.echo("Apply cancelled: nothing was changed.")
+        raise typer.Exit(1)
+
+
+@app.command()
+def apply(
+    plan_file: Annotated[
+        Path | None,
+        typer.Argument(help="A plan saved by `doiac plan --out FILE`: apply exactly it.", show_default=False),
+    ] = None,
+    auto_approve: Annotated[
+        bool, typer.Option("--auto-approve", help="Apply without asking (for CI).")
+    ] = False,
+    allow_bulk: Annotated[
+        bool, typer.Option("--allow-bulk", help="Allow more one-way changes than limits.max_one_way.")
+    ] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", help="Append one JSON line per DOI to this file as each finishes.", dir_okay=False
+        ),
+    ] = None,
+    target: TargetOption = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """Make DataCite match the files: plan afresh (or take a saved plan), confirm, apply, read back.
+
+    Each changed DOI takes one request (metadata and state event together), then a read-back that
+    says what DataCite applied, rewrote or ignored. Exits 1 if any DOI failed; running apply again
+    converges.
+    """
+    config = _config(config_path)
+    desired = _desired_or_exit(config)
+    targets = _targets(target, desired)
+    saved = _saved_plan(plan_file) if plan_file is not None else None
+    if saved is not None and targets is not None:
+        raise UsageError("--target cannot narrow a saved plan; plan again with --target")
+    colour = _is_terminal(sys.stdout)
+    with connect(config) as (endpoint, clients):
+        if saved is None:
+            progress = _progress if sys.stderr.isatty() else None
+            planned = plan_dois(config, desired, endpoint, clients, targets=targets, progress=progress)
+            typer.echo(render_plan_text(planned.plan, planned.context, colour=colour), nl=False)
+        else:
+            planned = Planned(saved[0], saved[1], desired)
+        check_applyable(
+            planned.plan, config, desired, allow_bulk=allow_bulk, saved=saved[1] if saved else None
+        )
+        if not planned.plan.changes:
+            typer.echo("Nothing to apply.")
+            return
+        _confirm(planned, auto_approve=auto_approve, saved=saved is not None)
+
+        def show(outcome: Outcome) -> None:
+            typer.echo(render_outcome(outcome, colour=colour), nl=False)
+
+        result = run_apply(
+            planned.plan, planned.context, desired, clients, saved=saved is not None,
+            report_path=report, env=os.environ, on_outcome=show,
+        )  # fmt: skip
+    typer.echo(render_apply_summary(result), nl=False)
+    if not result.ok:
         raise typer.Exit(1)
 
 

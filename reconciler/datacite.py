@@ -30,18 +30,26 @@ ENDPOINTS = {"production": "https://api.datacite.org", "test": "https://api.test
 
 @dataclass
 class RateBudget:
-    """A token bucket: `per_window` requests per `window` seconds, spent evenly, bursts up to the rest."""
+    """A token bucket: `per_window` requests per `window` seconds, spent evenly.
+
+    At most `burst` seconds' worth of requests go at once. DataCite does not say whether its
+    windows are fixed or rolling (reference §13): requests paced evenly stay inside either, where
+    a whole window's budget sent in one burst would trip a shorter window.
+    """
 
     per_window: int
     window: float = WINDOW_SECONDS
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
+    burst: float = 1.0
     _tokens: float = field(init=False)
+    _capacity: float = field(init=False)
     _last: float = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._tokens = float(self.per_window)
+        self._capacity = max(1.0, self.per_window * self.burst / self.window)
+        self._tokens = self._capacity
         self._last = self.clock()
 
     def take(self) -> None:
@@ -50,10 +58,12 @@ class RateBudget:
             with self._lock:
                 now = self.clock()
                 rate = self.per_window / self.window
-                self._tokens = min(float(self.per_window), self._tokens + (now - self._last) * rate)
+                self._tokens = min(self._capacity, self._tokens + (now - self._last) * rate)
                 self._last = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                # A hair under one token is one: float refills can land at 0.999…, and a wait too
+                # small to move the clock would loop for ever.
+                if self._tokens >= 1 - 1e-9:
+                    self._tokens = max(0.0, self._tokens - 1)
                     return
                 wait = (1 - self._tokens) / rate
             self.sleep(wait)
@@ -61,9 +71,14 @@ class RateBudget:
 
 @dataclass(frozen=True)
 class Retry:
+    """How often and how patiently a retryable failure is tried again."""
+
     attempts: int = 6
     base: float = 0.5
     cap: float = 30.0
+
+
+DEFAULT_RETRY = Retry()
 
 
 class DataCiteClient:
@@ -76,7 +91,7 @@ class DataCiteClient:
         password: str | None,
         *,
         budget: RateBudget | None = None,
-        retry: Retry = Retry(),
+        retry: Retry | None = None,
         mailto: str | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
@@ -87,7 +102,7 @@ class DataCiteClient:
         self.repository = repository
         self.has_password = bool(password)
         self.budget = budget
-        self.retry = retry
+        self.retry = retry or DEFAULT_RETRY
         self.rng = rng or random.Random()
         self.sleep = sleep
         self.requests = 0

@@ -159,7 +159,7 @@ def test_rate_budget_spends_evenly_after_the_burst() -> None:
         waits.append(seconds)
         now[0] += seconds
 
-    budget = RateBudget(3, window=30.0, clock=lambda: now[0], sleep=sleep)
+    budget = RateBudget(3, window=30.0, clock=lambda: now[0], sleep=sleep, burst=30.0)
     for _ in range(5):
         budget.take()
     assert waits == pytest.approx([10.0, 10.0])
@@ -175,3 +175,19 @@ def test_path_quoting(tmp_path: Path) -> None:
     dc, _ = mock(handler)
     dc.get("10.80000/A B")
     assert seen == ["/dois/10.80000/a%20b?affiliation=true&publisher=true"]
+
+
+def test_rate_budget_paces_evenly_by_default() -> None:
+    """3,000 per 5 minutes is 10 a second: ten go at once, then one every 0.1 s, never a window's worth."""
+    now = [0.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    budget = RateBudget(3000, clock=lambda: now[0], sleep=sleep)
+    for _ in range(30):
+        budget.take()
+    assert len(waits) == 20
+    assert now[0] == pytest.approx(2.0)

@@ -1,0 +1,261 @@
+"""The plan as a pull request comment (GitHub markdown), never longer than the comment limit.
+
+GitHub refuses comments over 65,536 characters, so the comment holds whole blocks until the next
+one would not fit, then points at the JSON plan; a block is never cut, so tags stay balanced.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from typing import Any
+from urllib.parse import quote
+
+from ..model import MISSING, Action, Change, Plan, PlanContext, Problem, Unmanaged
+from .plan_text import (
+    SYMBOLS,
+    anonymous_text,
+    attribute_count,
+    blocked_text,
+    format_change,
+    format_value,
+    header_text,
+    plural,
+    printable,
+    state_text,
+    summarise_plan,
+    truncate,
+)
+
+MARKER = "<!-- doiac plan -->"
+"""First line of the comment, so a workflow can find and replace its previous comment."""
+
+DIFF_LIMIT = 40
+"""Field diffs shown per DOI; one record with hundreds of edits must not crowd out the others."""
+
+_TABLED = (Action.CREATE, Action.UPDATE, Action.PUBLISH, Action.REGISTER, Action.HIDE, Action.DELETE)
+# Markdown punctuation that could start emphasis, a link, raw HTML, an entity, a mention or an
+# issue reference when it comes from a file or from DataCite.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#@!])")
+_CITED = ("creators", "titles", "publicationYear", "publisher")
+_WORDS = {"change": "change", "problem": "problem", "unmanaged": "unmanaged DOI"}
+_HEADINGS = {"change": "### Changes", "problem": "### Problems", "unmanaged": "### Unmanaged DOIs"}
+
+
+def render_plan_markdown(plan: Plan, context: PlanContext, *, limit: int = 60_000) -> str:
+    """The PR comment: verdict, summary table, problems, one `<details>` per change, unmanaged DOIs."""
+    head = _head(plan, context)
+    footer = _footer(context)
+    blocks = _blocks(plan)
+    totals = Counter(kind for kind, _ in blocks)
+    reserve = len(_omitted_text(totals)) if blocks else 0
+    # Two characters for the blank line that closes the body.
+    budget = limit - len(head) - len(footer) - 2
+    shown: list[str] = []
+    used = 0
+    omitted: Counter[str] = Counter()
+    for index, (kind, block) in enumerate(blocks):
+        after = 0 if index == len(blocks) - 1 else reserve
+        if used + len(block) + after > budget:
+            omitted = Counter(kind for kind, _ in blocks[index:])
+            break
+        shown.append(block)
+        used += len(block)
+    body = "".join(shown).rstrip("\n") + "\n\n" if shown else ""
+    text = head + body + (_omitted_text(omitted) if omitted else "") + footer
+    # Only a limit too small for the verdict itself gets here; the cap is a promise to GitHub.
+    return truncate(text, limit)
+
+
+def _head(plan: Plan, context: PlanContext) -> str:
+    where = _escape(
+        printable(f"{', '.join(context.repositories) or 'no repository'} on {context.environment}")
+    )
+    if plan.changes or plan.problems:
+        verdict = f"{_escape(summarise_plan(plan))} {_escape(blocked_text(plan))}".rstrip()
+    else:
+        verdict = f"No changes. DataCite matches the files ({plan.unchanged:,} unchanged)."
+    lines = [MARKER, f"**doiac plan** · {where}: {verdict}", ""]
+    for repository in context.anonymous:
+        # One quote each: consecutive quoted lines would run together into one paragraph.
+        lines += [f"> **warning**: {_escape(anonymous_text(repository))}.", ""]
+    counted = [a for a in _TABLED if plan.count(a)]
+    if counted:
+        lines += ["| action | count | one-way |", "|:--|--:|--:|"]
+        for action in counted:
+            one_way = sum(c.is_one_way for c in plan.changes if c.action is action)
+            lines.append(f"| `{SYMBOLS[action]}` {action.value} | {plan.count(action):,} | {one_way:,} |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _footer(context: PlanContext) -> str:
+    parts = ["Made by `doiac plan`", _escape(header_text(context))]
+    if context.commit:
+        parts.append(f"commit {_code(context.commit[:12])}")
+    if context.created:
+        parts.append(_escape(printable(context.created)))
+    return "---\n" + " · ".join(parts) + "\n"
+
+
+def _blocks(plan: Plan) -> list[tuple[str, str]]:
+    """(kind, markdown) in the order shown: problems first, they are why a plan cannot be applied."""
+    sections: list[list[tuple[str, str]]] = [
+        [("problem", _problem(p)) for p in plan.problems],
+        [("change", _change(c)) for c in plan.changes],
+        [("unmanaged", _unmanaged(u)) for u in plan.unmanaged],
+    ]
+    blocks: list[tuple[str, str]] = []
+    for section in sections:
+        if section:
+            kind, first = section[0]
+            section[0] = (kind, f"{_HEADINGS[kind]}\n\n{first}")
+            # A blank line ends a list (a <details> block ends with one already).
+            last_kind, last = section[-1]
+            section[-1] = (last_kind, last if last.endswith("\n\n") else last + "\n")
+            blocks += section
+    return blocks
+
+
+def _omitted_text(omitted: Counter[str]) -> str:
+    parts = [plural(omitted[kind], f"more {word}") for kind, word in _WORDS.items() if omitted[kind]]
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    return (
+        f"… {listed} not shown. The full plan is in the JSON plan"
+        " (`doiac plan --format json --out plan.json`) or the job's log.\n\n"
+    )
+
+
+def _problem(problem: Problem) -> str:
+    where = f" {_code(problem.path)}" if problem.path else ""
+    return (
+        f"- **{problem.severity.value}** {_link(problem.doi)}{where}: {_escape(printable(problem.message))}\n"
+    )
+
+
+def _unmanaged(item: Unmanaged) -> str:
+    hint = _code(f"doiac import {printable(item.doi)}")
+    return f"- {_link(item.doi)}: live {_escape(printable(item.state))} DOI with no file ({hint})\n"
+
+
+def _change(change: Change) -> str:
+    # Markdown is not parsed inside an HTML block's first line, so the summary is HTML throughout.
+    summary = [f"<code>{SYMBOLS[change.action]} {change.action.value}</code>", _anchor(change.doi)]
+    if state := state_text(change):
+        summary.append(html.escape(state))
+    if change.is_one_way:
+        summary.append("<b>one-way</b>")
+    lines = [f"<details><summary>{' · '.join(summary)}</summary>", ""]
+    lines.append(f"File {_code(change.path)}" if change.path else "No file: a live draft without one.")
+    lines.append("")
+    if change.action is Action.CREATE:
+        lines += [f"New DOI with {plural(attribute_count(change), 'attribute')}.", ""]
+    elif change.diffs:
+        lines += _diff(change)
+    lines += [f"- note: {_escape(printable(note))}" for note in change.notes]
+    if change.notes:
+        lines.append("")
+    citations = _citations(change)
+    if citations:
+        lines += [*citations, ""]
+    # Every part above ends with a blank line, so </details> closes the markdown cleanly.
+    return "\n".join(lines) + "\n</details>\n\n"
+
+
+def _diff(change: Change) -> list[str]:
+    # A fenced diff needs no escaping: every line starts with @, - or +, so none can close the fence.
+    lines = ["```diff"]
+    for diff in change.diffs[:DIFF_LIMIT]:
+        lines.append(f"@@ {printable(diff.pointer) or '/'} @@")
+        if diff.kind == "change":
+            before, after = format_change(diff.before, diff.after)
+            lines += [f"- {before}", f"+ {after}"]
+        else:
+            lines.append(
+                f"- {format_value(diff.before)}" if diff.kind == "remove" else f"+ {format_value(diff.after)}"
+            )
+    lines += ["```", ""]
+    hidden = len(change.diffs) - DIFF_LIMIT
+    if hidden > 0:
+        lines += [f"… {plural(hidden, 'more field')}, in the JSON plan.", ""]
+    return lines
+
+
+def _citations(change: Change) -> list[str]:
+    """Before/after citations, when the diffs carry every field a citation needs (a create's do)."""
+    if not any(d.pointer == "" or d.pointer.split("/")[1] in _CITED for d in change.diffs):
+        return []
+    lines = []
+    for side in ("before", "after"):
+        record: dict[str, Any] = {}
+        for diff in change.diffs:
+            value = getattr(diff, side)
+            if value is MISSING:
+                continue
+            if diff.pointer == "" and isinstance(value, dict):
+                record.update(value)
+            elif diff.pointer.count("/") == 1:
+                record[diff.pointer[1:]] = value
+        if cited := citation(record):
+            lines.append(f"Citation {side}: {_escape(cited)} <{_url(change.doi)}>")
+    return lines
+
+
+def citation(record: dict[str, Any]) -> str | None:
+    """`Doe, J., & Roe, A. (2024). Title. Publisher.` from DataCite attributes, or None if one is absent."""
+    creators, titles = record.get("creators"), record.get("titles")
+    year, publisher = record.get("publicationYear"), record.get("publisher")
+    if isinstance(publisher, dict):
+        publisher = publisher.get("name")
+    if not (isinstance(creators, list) and creators and isinstance(titles, list) and titles):
+        return None
+    names = [_cited_name(c) for c in creators]
+    plain = [t.get("title") for t in titles if isinstance(t, dict) and not t.get("titleType")]
+    title = plain[0] if plain else None
+    cited = [n for n in names if n]
+    if len(cited) < len(names) or year is None or not (isinstance(title, str) and isinstance(publisher, str)):
+        return None
+    # APA: "Doe, J., & Roe, A."; past three names, the first and "et al.".
+    who = ", & ".join([", ".join(cited[:-1]), cited[-1]]) if len(cited) > 1 else cited[0]
+    if len(cited) > 3:
+        who = f"{cited[0]} et al."
+    return truncate(printable(f"{who} ({year}). {title}. {publisher}."), 300)
+
+
+def _cited_name(creator: Any) -> str | None:
+    if not isinstance(creator, dict):
+        return None
+    name, family, given = creator.get("name"), creator.get("familyName"), creator.get("givenName")
+    personal = creator.get("nameType") != "Organizational"
+    if not isinstance(family, str) and isinstance(name, str) and "," in name and personal:
+        family, _, given = name.partition(",")
+    if isinstance(family, str) and family.strip():
+        initials = " ".join(f"{part[0]}." for part in given.split()) if isinstance(given, str) else ""
+        return f"{family.strip()}, {initials}" if initials else family.strip()
+    return name if isinstance(name, str) and name else None
+
+
+def _escape(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _code(text: str) -> str:
+    """An inline code span that survives backticks in `text` (CommonMark: a longer fence)."""
+    text = printable(text)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _url(doi: str) -> str:
+    # DataCite's display guidelines: always https://doi.org/, the DOI percent-encoded.
+    return "https://doi.org/" + quote(doi, safe="/")
+
+
+def _link(doi: str) -> str:
+    return f"[{_escape(printable(doi))}]({_url(doi)})"
+
+
+def _anchor(doi: str) -> str:
+    return f'<a href="{html.escape(_url(doi))}">{html.escape(printable(doi))}</a>'
