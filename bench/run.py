@@ -10,9 +10,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bench_sandbox, bench_validate
+from bench import bench_plan, bench_sandbox, bench_validate
 
-BENCHES = {"validate": bench_validate, "sandbox": bench_sandbox}
+BENCHES = {"validate": bench_validate, "sandbox": bench_sandbox, "plan": bench_plan}
 
 
 def main(names: list[str]) -> int:

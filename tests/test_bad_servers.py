@@ -72,7 +72,7 @@ def server() -> Iterator[tuple[str, list[Answer], list[str]]]:
             self.end_headers()
             self.wfile.write(body)
 
-        do_GET = do_POST = do_PUT = do_DELETE = _reply  # noqa: N815
+        do_GET = do_POST = do_PUT = do_DELETE = _reply
 
         def log_message(self, *args: object) -> None:
             pass
@@ -115,12 +115,14 @@ def test_bad_answers(
     out, err = capsys.readouterr()
     assert code == 1, out + err
     lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("doiac: error: GET "), err
+    assert len(lines) == 1, err
+    assert lines[0].startswith("doiac: error: GET "), err
     assert EXPECTED[kind] in lines[0]
     assert "Traceback" not in out + err
     assert SECRET not in out + err
     assert not (repo.root / "plan.json").exists()  # a failed plan leaves no plan file
-    assert seen and all(not s.startswith(("POST", "PUT", "DELETE")) for s in seen)
+    assert seen
+    assert all(not s.startswith(("POST", "PUT", "DELETE")) for s in seen)
 
 
 @pytest.mark.usefixtures("fast_retries")
@@ -148,5 +150,7 @@ def test_unreachable_api(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None
         code = main(["plan"])
     out, err = capsys.readouterr()
     assert code == 1
-    assert err.startswith("doiac: error: GET http://127.0.0.1:") and "no response: ConnectError" in err
-    assert "Traceback" not in err and SECRET not in out + err
+    assert err.startswith("doiac: error: GET http://127.0.0.1:")
+    assert "no response: ConnectError" in err
+    assert "Traceback" not in err
+    assert SECRET not in out + err

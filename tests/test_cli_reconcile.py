@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,9 +31,11 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 @contextmanager
 def api(repo: Repo) -> Iterator[DataCiteClient]:
     """The embedded sandbox of `repo`, as another DataCite client sees it between two commands."""
-    with open_endpoint(load_config(repo.config), env={}) as endpoint:
-        with DataCiteClient(endpoint.url, "EXAMPLE.REPO", SANDBOX_PASSWORD) as client:
-            yield client
+    with (
+        open_endpoint(load_config(repo.config), env={}) as endpoint,
+        DataCiteClient(endpoint.url, "EXAMPLE.REPO", SANDBOX_PASSWORD) as client,
+    ):
+        yield client
 
 
 def _live(repo: Repo, doi: str) -> dict[str, Any] | None:
@@ -54,7 +55,8 @@ def files(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> Repo:
 def test_plan_apply_plan_is_empty(files: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "plan", "--detailed-exitcode")
     assert code == 2, err
-    assert f"+ create" in out and DOI in out
+    assert "+ create" in out
+    assert DOI in out
     assert "Plan: 2 to create, 0 to update, 0 to publish, 0 to delete; 0 unchanged." in out
     code, out, err = run(capsys, "apply", "--auto-approve")
     assert code == 0, out + err
@@ -81,7 +83,8 @@ def test_every_action_end_to_end(files: Repo, capsys: pytest.CaptureFixture[str]
         assert code == 0, out + err
         assert fragment in out
         live = _live(files, DOI)
-        assert live is not None and live["state"] == state
+        assert live is not None
+        assert live["state"] == state
         assert run(capsys, "plan", "--detailed-exitcode")[0] == 0
     files.write("dois/10.80000/7kq2-9d41.yaml", FINDABLE.replace(DOI, "10.80000/7kq2-9d41"))
     code, out, _ = run(capsys, "apply", "--auto-approve")
@@ -95,11 +98,13 @@ def test_draft_deletion_and_unmanaged(files: Repo, capsys: pytest.CaptureFixture
     (files.root / f"dois/{DOI}.yaml").unlink()
     code, out, _ = run(capsys, "plan")
     assert code == 0
-    assert "? unmanaged" in out and "- delete" not in out
+    assert "? unmanaged" in out
+    assert "- delete" not in out
     files.write("doiac.yaml", files.config.read_text() + "prune_drafts: true\n")
     code, out, _ = run(capsys, "apply", "--auto-approve")
     assert code == 0, out
-    assert "- delete" in out and "deleted" in out
+    assert "- delete" in out
+    assert "deleted" in out
     assert _live(files, "10.80000/7kq2-9d41") is None
     assert _live(files, DOI) is not None  # a findable DOI whose file went is never deleted
 
@@ -111,7 +116,9 @@ def test_formats_and_saved_plan(files: Repo, capsys: pytest.CaptureFixture[str])
     assert json.loads(out)["changes"] == saved["changes"]
     assert not list(Draft202012Validator(PLAN_SCHEMA).iter_errors(saved))
     code, out, _ = run(capsys, "plan", "--format", "markdown")
-    assert code == 0 and "<details>" in out and f"https://doi.org/{DOI}" in out
+    assert code == 0
+    assert "<details>" in out
+    assert f"https://doi.org/{DOI}" in out
     code, out, err = run(capsys, "apply", "plan.json")
     assert code == 0, out + err
     assert run(capsys, "plan", "--detailed-exitcode")[0] == 0
@@ -126,11 +133,13 @@ def test_stale_saved_plan_refuses_that_doi_only(files: Repo, capsys: pytest.Capt
         assert client.update(DOI, {"titles": [{"title": "Renamed through the API"}]})[0] == 200
     code, out, _ = run(capsys, "apply", "plan.json")
     assert code == 1
-    assert f"! {DOI}" in out and "changed on DataCite since the plan was made" in out
+    assert f"! {DOI}" in out
+    assert "changed on DataCite since the plan was made" in out
     assert "by example.repo" in out
     assert "Apply: 1 done, 0 failed, 1 refused as stale." in out
     live = _live(files, "10.80000/7kq2-9d41")
-    assert live is not None and live["titles"] == [{"title": "A draft title"}]
+    assert live is not None
+    assert live["titles"] == [{"title": "A draft title"}]
 
 
 def test_saved_plan_of_other_files_is_refused(files: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -165,14 +174,16 @@ def test_allow_bulk_and_target(files: Repo, capsys: pytest.CaptureFixture[str]) 
     files.write("doiac.yaml", files.config.read_text() + "limits: {max_one_way: 0}\n")
     code, out, _ = run(capsys, "apply", "--auto-approve", "--allow-bulk", "--target", DOI)
     assert code == 0, out
-    assert _live(files, DOI) is not None and _live(files, "10.80000/7kq2-9d41") is None
+    assert _live(files, DOI) is not None
+    assert _live(files, "10.80000/7kq2-9d41") is None
 
 
 def test_invalid_files_stop_the_plan(files: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     files.write(f"dois/{DOI}.yaml", FINDABLE.replace("Dataset", "Datset"))
     code, out, err = run(capsys, "plan")
     assert (code, out) == (1, "")
-    assert "did you mean 'Dataset'?" in err and "fix them first" in err
+    assert "did you mean 'Dataset'?" in err
+    assert "fix them first" in err
 
 
 def test_back_to_draft_is_a_plan_error(files: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -182,7 +193,8 @@ def test_back_to_draft_is_a_plan_error(files: Repo, capsys: pytest.CaptureFixtur
     assert code == 1
     assert "findable → draft is impossible" in out
     code, _, err = run(capsys, "apply", "--auto-approve")
-    assert code == 1 and "the plan has errors" in err
+    assert code == 1
+    assert "the plan has errors" in err
 
 
 def test_apply_report_lines(
@@ -194,5 +206,6 @@ def test_apply_report_lines(
     assert sorted(line["doi"] for line in lines) == ["10.80000/3mfp-6m52", "10.80000/7kq2-9d41"]
     for line in lines:
         assert (line["actor"], line["outcome"], line["environment"]) == ("octocat", "done", "sandbox")
-        assert line["payload_digest"].startswith("sha256:") and line["updated"]
+        assert line["payload_digest"].startswith("sha256:")
+        assert line["updated"]
         assert _live(files, line["doi"])["updated"] == line["updated"]  # type: ignore[index]
