@@ -15,9 +15,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	@echo "== doiac validate: the example DOI repository (doiac.yaml, dois/)"
+	@echo "== doiac validate: the example DOI repository (doiac.yaml, dois/), offline"
 	$(BIN)/python -m reconciler validate
-	@echo "== plan and apply against the embedded sandbox are not built yet (see README, Status)"
+	@echo "== a fresh embedded sandbox (state in .doiac/sandbox.sqlite): nothing is live yet"
+	rm -f .doiac/sandbox.sqlite .doiac/sandbox.sqlite-wal .doiac/sandbox.sqlite-shm .doiac/demo-apply.jsonl
+	@echo "== doiac plan: what apply would change"
+	$(BIN)/python -m reconciler plan
+	@echo "== doiac apply --auto-approve: create the DOIs, read each one back"
+	$(BIN)/python -m reconciler apply --auto-approve --report .doiac/demo-apply.jsonl
+	@echo "== doiac plan --detailed-exitcode: DataCite now matches git, so nothing to do (exit 0)"
+	$(BIN)/python -m reconciler plan --detailed-exitcode
+	@echo "== demo done: 9 DOIs planned, applied and re-planned empty; the apply report is .doiac/demo-apply.jsonl"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
