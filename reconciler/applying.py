@@ -24,9 +24,24 @@ class PlanRefusedError(ReconcilerError):
 
 
 def check_applyable(
-    plan: Plan, config: Config, desired: Desired, *, allow_bulk: bool, saved: PlanContext | None = None
+    plan: Plan,
+    config: Config,
+    desired: Desired,
+    *,
+    allow_bulk: bool,
+    saved: PlanContext | None = None,
+    anonymous: frozenset[str] = frozenset(),
 ) -> None:
-    """Refuse a plan with errors, a saved plan made from other files or elsewhere, or a bulk of one-way changes."""
+    """Refuse a plan with errors, a saved plan made from other files or elsewhere, a bulk of
+    one-way changes, or a repository account whose password is not set."""
+    # Without a password only findable DOIs can be seen, so the plan itself is incomplete.
+    locked = sorted({r.id for r in config.repositories} & anonymous)
+    if locked:
+        variables = sorted({r.password_env for r in config.repositories if r.id in locked})
+        raise PlanRefusedError(
+            f"no password for {', '.join(locked)}: set {', '.join(variables)} to the repository's password"
+            " or API key (DataCite refuses writes without one)"
+        )
     if not plan.is_applyable:
         raise PlanRefusedError("the plan has errors (shown above); fix them and plan again")
     if saved is not None:

@@ -280,9 +280,11 @@ def apply(
             typer.echo(render_plan_text(planned.plan, planned.context, colour=colour), nl=False)
         else:
             planned = Planned(saved[0], saved[1], desired)
+        anonymous = frozenset(name for name, client in clients.items() if not client.has_password)
         check_applyable(
-            planned.plan, config, desired, allow_bulk=allow_bulk, saved=saved[1] if saved else None
-        )
+            planned.plan, config, desired, allow_bulk=allow_bulk, saved=saved[1] if saved else None,
+            anonymous=anonymous,
+        )  # fmt: skip
         if not planned.plan.changes:
             typer.echo("Nothing to apply.")
             return

@@ -209,3 +209,17 @@ def test_apply_report_lines(
         assert line["payload_digest"].startswith("sha256:")
         assert line["updated"]
         assert _live(files, line["doi"])["updated"] == line["updated"]  # type: ignore[index]
+
+
+def test_apply_without_a_password_is_refused_before_any_write(
+    files: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with api(files) as client:
+        url = client.base_url
+        files.write(
+            "doiac.yaml", files.config.read_text().replace("environment: sandbox", f"environment: {url}")
+        )
+        code, out, err = run(capsys, "apply", "--auto-approve")
+    assert code == 1, out + err
+    assert "no password for EXAMPLE.REPO: set DATACITE_PASSWORD" in err
+    assert "only findable DOIs were compared" in out

@@ -1,0 +1,173 @@
+"""apply_plan against the sandbox: outcomes, read-back verdicts, re-plans and stale saved plans."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from reconciler.apply import apply_plan
+from reconciler.datacite import DataCiteClient
+from reconciler.live import live_record
+from reconciler.model import Action, Change, Config, DesiredRecord, FieldResult, Plan, Repository
+from reconciler.planner import fingerprint, make_change
+
+from .plan.roundtrip import create_payload, sandbox
+
+REPO = Repository("EXAMPLE.REPO", ("10.80000",), "dois/", "DATACITE_PASSWORD", ("data.example.org",))
+CONFIG = Config("doiac.yaml", repositories=(REPO,))
+DOI = "10.80000/3mfp-6m52"
+META: dict[str, Any] = {
+    "creators": [{"name": "Doe, Jane"}],
+    "titles": [{"title": "T"}],
+    "publisher": "P",
+    "publicationYear": 2024,
+    "types": {"resourceTypeGeneral": "Dataset"},
+}
+RECORD = DesiredRecord(DOI, "findable", "https://data.example.org/1", META, f"dois/{DOI}.yaml", REPO.id)
+
+
+def _apply(
+    client: DataCiteClient, *changes: Change, record: DesiredRecord = RECORD, saved: bool = False
+) -> Any:
+    report = apply_plan(Plan(changes, 0), {record.doi: record}, {REPO.id: client}, saved=saved)
+    return report.outcomes
+
+
+def _current(client: DataCiteClient, doi: str = DOI) -> Any:
+    item = client.get(doi)
+    return None if item is None else live_record(item)
+
+
+def test_create_then_update_then_hide(tmp_path: Path) -> None:
+    with sandbox(tmp_path, CONFIG) as (_, clients):
+        client = clients[REPO.id]
+        create = make_change(RECORD, None)
+        assert create is not None
+        [outcome] = _apply(client, create)
+        assert (outcome.status, outcome.message) == ("done", "created, published")
+        assert all(f.result is FieldResult.APPLIED for f in outcome.fields)
+        renamed = dataclasses.replace(RECORD, attributes={**META, "titles": [{"title": "U"}]}, state="registered",
+                                      url="https://data.example.org/tombstone/1")  # fmt: skip
+        change = make_change(renamed, _current(client))
+        assert change is not None
+        [outcome] = _apply(client, change, record=renamed)
+        assert (outcome.status, outcome.message, outcome.action) == ("done", "updated, hidden", Action.HIDE)
+        assert _current(client).state == "registered"
+
+
+@pytest.mark.parametrize(
+    ("existing", "message"),
+    [(META, "already created (an earlier request landed)"),
+     ({**META, "titles": [{"title": "Someone else's"}]}, "already existed; updated")],
+    ids=["same", "different"],
+)  # fmt: skip
+def test_an_already_taken_create_is_replanned_never_duplicated(
+    tmp_path: Path, existing: dict[str, Any], message: str
+) -> None:
+    with sandbox(tmp_path, CONFIG) as (_, clients):
+        client = clients[REPO.id]
+        assert client.create(create_payload(dataclasses.replace(RECORD, attributes=existing)))[0] == 201
+        create = make_change(RECORD, None)
+        assert create is not None
+        [outcome] = _apply(client, create)
+        assert (outcome.status, outcome.message) == ("done", message)
+        assert _current(client).attributes["titles"] == [{"title": "T"}]
+
+
+def test_a_refusal_names_datacites_reason(tmp_path: Path) -> None:
+    elsewhere = dataclasses.replace(RECORD, url="https://elsewhere.example.com/1")
+    with sandbox(tmp_path, CONFIG) as (_, clients):
+        create = make_change(elsewhere, None)
+        assert create is not None
+        [outcome] = _apply(clients[REPO.id], create, record=elsewhere)
+    assert outcome.status == "failed"
+    assert outcome.message.startswith("create refused (422 url:")
+    assert "nothing else changed for this DOI" in outcome.message
+
+
+def test_an_ignored_event_is_a_failure(tmp_path: Path) -> None:
+    draft = dataclasses.replace(RECORD, state="draft")
+    with sandbox(tmp_path, CONFIG) as (_, clients):
+        client = clients[REPO.id]
+        assert client.create(create_payload(draft))[0] == 201
+        # `hide` from draft is not a transition: DataCite answers 200 and leaves the state alone.
+        wrong = Change(DOI, Action.HIDE, REPO.id, RECORD.path, "draft", "registered", event="hide")
+        [outcome] = _apply(client, wrong, record=dataclasses.replace(RECORD, state="registered"))
+    assert (outcome.status, outcome.message) == (
+        "failed", "DataCite ignored the hide event: the DOI is draft, not registered"
+    )  # fmt: skip
+
+
+def test_a_field_datacite_trims_is_reported_as_rewritten(tmp_path: Path) -> None:
+    # DataCite's permit list drops affiliations inside relatedItems' creators without a word (§2.8.9).
+    item = {"relationType": "IsPublishedIn", "relatedItemType": "Journal", "titles": [{"title": "J"}],
+            "creators": [{"name": "Roe, Ann", "affiliation": [{"name": "U"}]}]}  # fmt: skip
+    with_item = dataclasses.replace(RECORD, attributes={**META, "relatedItems": [item]})
+    with sandbox(tmp_path, CONFIG) as (_, clients):
+        client = clients[REPO.id]
+        assert client.create(create_payload(RECORD))[0] == 201
+        change = make_change(with_item, _current(client))
+        assert change is not None
+        [outcome] = _apply(client, change, record=with_item)
+    assert outcome.status == "done"
+    assert [(f.pointer, f.result) for f in outcome.fields] == [("/relatedItems", FieldResult.REWRITTEN)]
+
+
+def test_delete_of_a_findable_doi_fails_with_datacites_answer(tmp_path: Path) -> None:
+    with sandbox(tmp_path, CONFIG) as (_, clients):
+        client = clients[REPO.id]
+        assert client.create(create_payload(RECORD))[0] == 201
+        delete = Change(DOI, Action.DELETE, REPO.id, None, "draft", None)
+        [outcome] = _apply(client, delete)
+    assert outcome.status == "failed"
+    assert "405" in outcome.message
+
+
+def test_saved_plans_refuse_what_moved(tmp_path: Path) -> None:
+    with sandbox(tmp_path, CONFIG) as (_, clients):
+        client = clients[REPO.id]
+        create = make_change(RECORD, None)
+        assert create is not None
+        assert client.create(create_payload(RECORD))[0] == 201  # created by someone after the plan
+        [outcome] = _apply(client, create, saved=True)
+        assert outcome.status == "stale"
+        assert outcome.message.startswith(
+            "the DOI was created on DataCite since the plan was made (create at"
+        )
+        current = _current(client)
+        renamed = dataclasses.replace(RECORD, attributes={**META, "titles": [{"title": "U"}]})
+        update = make_change(renamed, current)
+        assert update is not None
+        assert update.fingerprint == fingerprint(current)
+        [outcome] = _apply(client, update, record=renamed, saved=True)
+        assert outcome.status == "done"
+        gone = dataclasses.replace(update, doi="10.80000/gone-0000")
+        [outcome] = _apply(
+            client, gone, record=dataclasses.replace(renamed, doi="10.80000/gone-0000"), saved=True
+        )
+        assert outcome.message == "the DOI no longer exists on DataCite since the plan was made; plan again"
+
+
+def test_failures_of_the_read_back(tmp_path: Path) -> None:
+    """A write DataCite takes, then a read-back that cannot see it (a proxy, a replica lag)."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(
+                201, json={"data": {"id": DOI, "attributes": {"doi": DOI, "state": "findable"}}}
+            )
+        return httpx.Response(404, json={"errors": [{"status": "404", "title": "Not found"}]})
+
+    client = DataCiteClient("http://127.0.0.1:9", REPO.id, "pw", transport=httpx.MockTransport(handler))
+    create = make_change(RECORD, None)
+    assert create is not None
+    [outcome] = _apply(client, create)
+    assert (outcome.status, outcome.message) == (
+        "failed",
+        "written, but DataCite cannot show it on read-back",
+    )
+    client.close()

@@ -1,0 +1,163 @@
+"""make_plan and its helpers as pure functions: values in, a Plan out."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from reconciler.model import (
+    MISSING,
+    Action,
+    Config,
+    DesiredRecord,
+    FieldDiff,
+    LiveRecord,
+    Repository,
+    Severity,
+)
+from reconciler.payload import payload_digest, request_attributes
+from reconciler.planner import desired_digest, fingerprint, is_in_sync, make_change, make_plan
+
+REPO = Repository("EXAMPLE.REPO", ("10.80000",), "dois/", "DATACITE_PASSWORD")
+CONFIG = Config("doiac.yaml", repositories=(REPO,))
+META: dict[str, Any] = {
+    "creators": [{"name": "Doe, Jane"}],
+    "titles": [{"title": "T"}],
+    "publisher": "P",
+    "publicationYear": 2024,
+    "types": {"resourceTypeGeneral": "Dataset"},
+}
+
+
+def desired(doi: str = "10.80000/a", state: str = "findable", **attributes: Any) -> DesiredRecord:
+    return DesiredRecord(
+        doi, state, "https://data.example.org/a", {**META, **attributes}, f"dois/{doi}.yaml", REPO.id
+    )
+
+
+def live(
+    doi: str = "10.80000/a", state: str = "findable", repository: str = REPO.id, **attributes: Any
+) -> LiveRecord:
+    served = {**META, "publisher": "P", "types": {"resourceTypeGeneral": "Dataset", "schemaOrg": "Dataset"},
+              "created": "2024-01-01T00:00:00.000Z", **attributes}  # fmt: skip
+    return LiveRecord(
+        doi, state, "https://data.example.org/a", served, repository, "2024-01-02T00:00:00.000Z"
+    )
+
+
+def test_in_sync_is_no_change() -> None:
+    plan = make_plan([desired()], {"10.80000/a": live()}, CONFIG)
+    assert (plan.changes, plan.unchanged, plan.problems, plan.has_changes) == ((), 1, (), False)
+
+
+def test_fingerprint_ignores_updated_but_not_metadata() -> None:
+    base = live()
+    assert fingerprint(base) == fingerprint(dataclasses.replace(base, updated="2030-01-01T00:00:00.000Z"))
+    assert fingerprint(base) != fingerprint(live(titles=[{"title": "U"}]))
+    assert fingerprint(base) != fingerprint(live(state="registered"))
+
+
+def test_desired_digest_moves_with_any_record() -> None:
+    assert desired_digest([desired()]) == desired_digest([desired()])
+    assert desired_digest([desired()]) != desired_digest([desired(titles=[{"title": "U"}])])
+    assert desired_digest([desired()]) != desired_digest([desired(state="registered")])
+
+
+@pytest.mark.parametrize(
+    ("record", "current", "message", "severity"),
+    [
+        (desired("10.99999/a"), None, "prefix 10.99999 is not one of EXAMPLE.REPO's prefixes", Severity.ERROR),
+        (desired(), live(repository="OTHER.REPO"), "lives in repository account OTHER.REPO", Severity.ERROR),
+        (desired(state="draft"), live(state="registered"), "registered → draft is impossible", Severity.ERROR),
+    ],
+    ids=["prefix", "other-account", "back-to-draft"],
+)  # fmt: skip
+def test_problems(
+    record: DesiredRecord, current: LiveRecord | None, message: str, severity: Severity
+) -> None:
+    plan = make_plan([record], {record.doi: current} if current else {}, CONFIG)
+    [problem] = plan.problems
+    assert (problem.severity, message in problem.message, plan.changes, plan.is_applyable) == (
+        severity,
+        True,
+        (),
+        False,
+    )
+
+
+def test_anonymous_repository_does_not_plan_creates() -> None:
+    plan = make_plan([desired()], {}, CONFIG, anonymous=frozenset([REPO.id]))
+    assert plan.changes == ()
+    assert plan.is_applyable
+    assert plan.problems[0].severity is Severity.WARNING
+
+
+def test_targets_skip_other_dois_and_unmanaged() -> None:
+    records = [desired("10.80000/a"), desired("10.80000/b")]
+    current = {"10.80000/z": live("10.80000/z")}
+    plan = make_plan(records, current, CONFIG, targets=frozenset(["10.80000/b"]))
+    assert [c.doi for c in plan.changes] == ["10.80000/b"]
+    assert plan.unmanaged == ()
+
+
+def test_unmanaged_of_unmanaged_accounts_are_not_reported() -> None:
+    plan = make_plan([], {"10.80001/z": live("10.80001/z", repository="SOMEONE.ELSE")}, CONFIG)
+    assert (plan.unmanaged, plan.changes) == ((), ())
+
+
+def test_deletions_come_last() -> None:
+    config = dataclasses.replace(CONFIG, prune_drafts=True)
+    plan = make_plan([desired("10.80000/z")], {"10.80000/a": live("10.80000/a", state="draft")}, config)
+    assert [(c.doi, c.action) for c in plan.changes] == [
+        ("10.80000/z", Action.CREATE),
+        ("10.80000/a", Action.DELETE),
+    ]
+    assert plan.count(Action.DELETE) == 1
+
+
+def test_update_with_event_is_one_change() -> None:
+    change = make_change(desired(titles=[{"title": "U"}]), live(state="registered"))
+    assert change is not None
+    assert (change.action, change.event, change.diffs) == (
+        Action.PUBLISH, "publish", (FieldDiff("/titles/0/title", "T", "U"),)
+    )  # fmt: skip
+    assert is_in_sync(desired(), live())
+
+
+def test_notes_only_for_the_fields_that_change() -> None:
+    change = make_change(desired(language="en-US", titles=[{"title": "U"}]), live(language="en"))
+    assert change is not None
+    assert change.notes == ()
+    change = make_change(desired(language="de-CH"), live(language="en"))
+    assert change is not None
+    assert change.notes == ("DataCite will store language 'de-CH' as 'de'",)
+
+
+@pytest.mark.parametrize(
+    ("record", "current", "expected"),
+    [
+        (desired(), None, {"doi": "10.80000/a", **META, "url": "https://data.example.org/a", "event": "publish"}),
+        (desired(titles=[{"title": "U"}]), live(), {"titles": [{"title": "U"}]}),
+        (desired(), live(subjects=[{"subject": "s"}]), {"subjects": None}),
+        (dataclasses.replace(desired(), url="https://data.example.org/b"), live(state="registered"),
+         {"url": "https://data.example.org/b", "event": "publish"}),
+        (desired(state="registered"), live(), {"event": "hide"}),
+    ],
+    ids=["create", "update", "clear", "url-and-event", "event-only"],
+)  # fmt: skip
+def test_request_attributes(
+    record: DesiredRecord, current: LiveRecord | None, expected: dict[str, Any]
+) -> None:
+    change = make_change(record, current)
+    assert change is not None
+    assert request_attributes(change, record) == expected
+    assert payload_digest(expected).startswith("sha256:")
+
+
+def test_create_diffs_are_whole_attributes() -> None:
+    change = make_change(desired(), None)
+    assert change is not None
+    assert FieldDiff("/publisher", MISSING, {"name": "P"}) in change.diffs
+    assert change.is_one_way
