@@ -130,6 +130,11 @@ def _progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+def _bar(done: int, total: int, width: int = 30) -> str:
+    filled = width * done // max(total, 1)
+    return f"[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} DOIs"
+
+
 def _desired_or_exit(config: Config) -> Desired:
     """The valid desired records; invalid files stop a plan before any request is made."""
     desired = read_desired(config)
@@ -290,8 +295,18 @@ def apply(
             return
         _confirm(planned, auto_approve=auto_approve, saved=saved is not None)
 
+        total, done = len(planned.plan.changes), [0]
+        bar = sys.stderr.isatty() and sys.stdout.isatty()
+
         def show(outcome: Outcome) -> None:
+            done[0] += 1
+            if bar:  # the bar sits under the outcome lines, redrawn after each one
+                sys.stderr.write("\r\033[K")
+                sys.stderr.flush()
             typer.echo(render_outcome(outcome, colour=colour), nl=False)
+            if bar:
+                sys.stderr.write(_bar(done[0], total) if done[0] < total else "")
+                sys.stderr.flush()
 
         result = run_apply(
             planned.plan, planned.context, desired, clients, saved=saved is not None,

@@ -223,3 +223,20 @@ def test_apply_without_a_password_is_refused_before_any_write(
     assert code == 1, out + err
     assert "no password for EXAMPLE.REPO: set DATACITE_PASSWORD" in err
     assert "only findable DOIs were compared" in out
+
+
+def test_progress_only_on_a_terminal(files: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+    from unittest import mock
+
+    with (
+        mock.patch.object(sys.stderr, "isatty", return_value=True),
+        mock.patch.object(sys.stdout, "isatty", return_value=True),
+        mock.patch.object(sys.stdin, "isatty", return_value=False),
+    ):
+        code, out, err = run(capsys, "apply", "--auto-approve")
+    assert code == 0, out + err
+    assert "[###############...............] 1/2 DOIs" in err
+    assert "reading 2/2 DOIs singly" in err
+    code, _, err = run(capsys, "plan")
+    assert (code, err) == (0, "")  # not a terminal: no progress at all
