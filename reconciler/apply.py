@@ -176,8 +176,8 @@ def _read_back(change: Change, record: DesiredRecord, client: DataCiteClient, di
 
 def _field_outcomes(change: Change, record: DesiredRecord, live: LiveRecord) -> tuple[FieldOutcome, ...]:
     """Each field the change sent: applied as sent, rewritten by DataCite, or not applied at all."""
-    held = live_form(live, record)
     wanted = desired_form(record)
+    held = live_form(live, wanted)
     remaining = {d.pointer: d for d in diff_records(held, wanted)}
     outcomes = []
     for sent in change.diffs:

@@ -28,6 +28,8 @@ class LiveState:
 
     records: dict[str, LiveRecord]
     anonymous: frozenset[str]
+    in_sync: frozenset[str] = frozenset()
+    """Desired DOIs whose listed record already matches: make_plan need not compare them again."""
 
 
 def live_record(item: Mapping[str, Any]) -> LiveRecord:
@@ -64,6 +66,7 @@ def read_live(
     file are re-read too: the list may still show a draft that has since been published.
     """
     records: dict[str, LiveRecord] = {}
+    in_sync: set[str] = set()
     to_read: list[tuple[str, str]] = []
     by_repository: dict[str, list[DesiredRecord]] = {}
     for record in desired:
@@ -78,7 +81,9 @@ def read_live(
         records.update(listed)
         for record in mine:
             item = listed.get(record.doi)
-            if item is None or not is_in_sync(record, item):
+            if item is not None and is_in_sync(record, item):
+                in_sync.add(record.doi)
+            else:
                 to_read.append((repository, record.doi))
         if prune_drafts:
             wanted = {r.doi for r in desired}
@@ -91,7 +96,7 @@ def read_live(
         else:
             records[doi] = found
     anonymous = frozenset(repo for repo, client in clients.items() if not client.has_password)
-    return LiveState(records, anonymous)
+    return LiveState(records, anonymous, frozenset(in_sync))
 
 
 def _list(client: DataCiteClient, repository: str) -> Iterable[LiveRecord]:

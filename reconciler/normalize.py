@@ -91,14 +91,16 @@ def _server_owned(record: Record) -> Record:
 
 def _is_empty(value: Any) -> bool:
     # An empty string is not "nothing": DataCite stores it as sent and shows it.
-    return value is None or (isinstance(value, list | dict) and not value)
+    return value is None or (type(value) in (list, dict) and not value)
 
 
 def _drop_empty(value: Any) -> Any:
-    if isinstance(value, Mapping):
+    # Exact type checks, not ABCs: this walks every value of every record of a plan.
+    kind = type(value)
+    if kind is dict or (kind is not list and isinstance(value, Mapping)):
         cleaned = {k: _drop_empty(v) for k, v in value.items()}
         return {k: v for k, v in cleaned.items() if not _is_empty(v)}
-    if isinstance(value, list):
+    if kind is list:
         return [_drop_empty(v) for v in value]
     return value
 
@@ -204,7 +206,8 @@ def _language_head(record: Record) -> Record:
 
 def _numbers(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {k: _numbers(v) for k, v in value.items()}
+        # DataCite converts coordinates, never the place name (a place may be called "1905").
+        return {k: v if k == "geoLocationPlace" else _numbers(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_numbers(v) for v in value]
     if isinstance(value, str) and _NUMBER.match(value.strip()):
@@ -263,6 +266,23 @@ def canonical(attributes: Mapping[str, Any]) -> Record:
     for rule in RULES:
         record = rule.apply(record)
     return record
+
+
+def unserved_identifiers(form: Record, doi: str, url: str | None) -> Record:
+    """A desired canonical form without the identifiers DataCite stores but never serves.
+
+    DataCite hides from `identifiers` any entry equal to the DOI as it stores it (upper case, an
+    exact match) or to the landing-page url (reference §2.6): the live record cannot show them.
+    """
+    identifiers = form.get("identifiers")
+    if not isinstance(identifiers, list):
+        return form
+    hidden = {doi.upper(), url}
+    kept = [i for i in identifiers if not (isinstance(i, Mapping) and i.get("identifier") in hidden)]
+    if len(kept) == len(identifiers):
+        return form
+    result = {**form, "identifiers": kept}
+    return result if kept else {k: v for k, v in result.items() if k != "identifiers"}
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from .model import (
     Severity,
     Unmanaged,
 )
-from .normalize import align, canonical, rewrites
+from .normalize import align, canonical, rewrites, unserved_identifiers
 
 # (live state, desired state) → the DataCite event that moves it (reference §3.1).
 EVENTS: Mapping[tuple[str, str], str] = {
@@ -39,22 +39,29 @@ _CREATE_EVENTS = {"draft": None, "registered": "register", "findable": "publish"
 
 def desired_form(record: DesiredRecord) -> dict[str, Any]:
     """The canonical form of a desired record, its url included."""
-    return _with_url(canonical(record.attributes), record.url)
+    form = unserved_identifiers(canonical(record.attributes), record.doi, record.url)
+    return _with_url(form, record.url)
 
 
-def live_form(live: LiveRecord, desired: DesiredRecord | None = None) -> dict[str, Any]:
-    """The canonical form of a live record; given the desired record, with DataCite's derivations undone."""
+def live_form(live: LiveRecord, wanted: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The canonical form of a live record; given the desired form, with DataCite's derivations undone."""
     form = _with_url(canonical(live.attributes), live.url)
-    return align(form, desired_form(desired)) if desired is not None else form
+    return align(form, wanted) if wanted is not None else form
 
 
 def _with_url(form: dict[str, Any], url: str | None) -> dict[str, Any]:
     return {**form, "url": url} if url else form
 
 
-def is_in_sync(desired: DesiredRecord, live: LiveRecord) -> bool:
-    """True when DataCite already holds exactly the desired record (state, url and metadata)."""
-    return live.state == desired.state and live_form(live, desired) == desired_form(desired)
+def is_in_sync(desired: DesiredRecord, live: LiveRecord, wanted: dict[str, Any] | None = None) -> bool:
+    """True when DataCite already holds exactly the desired record (state, url and metadata).
+
+    `wanted` is `desired_form(desired)` when the caller has it already.
+    """
+    if live.state != desired.state:
+        return False
+    wanted = desired_form(desired) if wanted is None else wanted
+    return live_form(live, wanted) == wanted
 
 
 def fingerprint(live: LiveRecord) -> str:
@@ -84,13 +91,16 @@ def make_plan(
     *,
     targets: frozenset[str] | None = None,
     anonymous: frozenset[str] = frozenset(),
+    in_sync: frozenset[str] = frozenset(),
 ) -> Plan:
     """Every change that makes DataCite match `desired`.
 
     `live` holds what was read of DataCite by lower-case DOI: the managed repositories' DOIs and
     every desired DOI that exists. `targets` limits the plan to those DOIs (no unmanaged DOIs, no
     pruning). `anonymous` names repositories read without a password: only their findable DOIs
-    could be seen, so a desired DOI that was not seen there is not compared.
+    could be seen, so a desired DOI that was not seen there is not compared. `in_sync` names DOIs
+    the caller has just compared with `is_in_sync` against the same live records: they are not
+    compared again (a plan of 10,000 unchanged DOIs would otherwise compare each one twice).
     """
     prefixes = {repo.id: repo.prefixes for repo in config.repositories}
     changes: list[Change] = []
@@ -104,7 +114,7 @@ def make_plan(
         if problem is not None:
             problems.append(problem)
             continue
-        change = make_change(record, current)
+        change = None if doi in in_sync and current is not None else make_change(record, current)
         if change is None:
             unchanged += 1
         else:
@@ -178,7 +188,7 @@ def make_change(record: DesiredRecord, current: LiveRecord | None) -> Change | N
             diff_records({}, after), _CREATE_EVENTS[record.state], rewrites(record.attributes),
         )  # fmt: skip
     event = EVENTS.get((current.state, record.state))
-    diffs = diff_records(live_form(current, record), after)
+    diffs = diff_records(live_form(current, after), after)
     if event is None and not diffs:
         return None
     action = _EVENT_ACTIONS[event] if event else Action.UPDATE

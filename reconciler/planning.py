@@ -65,7 +65,9 @@ def plan_dois(
     live = read_live(
         clients, desired.records, targets=targets, prune_drafts=config.prune_drafts, progress=progress
     )
-    plan = make_plan(desired.records, live.records, config, targets=targets, anonymous=live.anonymous)
+    plan = make_plan(
+        desired.records, live.records, config, targets=targets, anonymous=live.anonymous, in_sync=live.in_sync
+    )
     context = PlanContext(
         environment=endpoint.name,
         endpoint=endpoint.url,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.normalize import PAIR_RULES, RULES, align, canonical, rewrites
+from reconciler.normalize import PAIR_RULES, RULES, align, canonical, rewrites, unserved_identifiers
 
 SUPPRESSES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("server-owned", {"titles": [{"title": "T"}]},
@@ -47,6 +47,7 @@ NEVER_HIDES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("doi-identifiers", {"identifiers": [{"identifier": "x", "identifierType": "doi"}]}, {"identifiers": []}),
     ("numeric-geo", {"geoLocations": [{"geoLocationPoint": {"pointLatitude": "49.1"}}]},
      {"geoLocations": [{"geoLocationPoint": {"pointLatitude": 49.2}}]}),
+    ("numeric-geo", {"geoLocations": [{"geoLocationPlace": "1905"}]}, {"geoLocations": [{"geoLocationPlace": 1905}]}),
     ("subjects-unique", {"subjects": [{"subject": "a"}, {"subject": "b"}]}, {"subjects": [{"subject": "a"}]}),
     ("empty-is-missing", {"titles": [{"title": "T"}]}, {"titles": [{"title": "T"}, {}]}),
     ("rights-identifier-lower", {"rightsList": [{"rightsIdentifier": "MIT"}]}, {"rightsList": [{"rightsIdentifier": "mit-0"}]}),
@@ -179,3 +180,20 @@ def test_pair_rules_leave_records_without_the_attribute_alone() -> None:
 )  # fmt: skip
 def test_rewrites_notes(attributes: dict[str, Any], fields: set[str] | None, notes: tuple[str, ...]) -> None:
     assert rewrites(attributes, fields) == notes
+
+
+@pytest.mark.parametrize(
+    ("identifiers", "kept"),
+    [
+        ([{"identifier": "https://data.example.org/1", "identifierType": "URL"}], None),
+        ([{"identifier": "10.80000/ABC", "identifierType": "Handle"}], None),
+        ([{"identifier": "10.80000/abc", "identifierType": "Handle"}], [{"identifier": "10.80000/abc", "identifierType": "Handle"}]),
+        ([{"identifier": "https://data.example.org/1", "identifierType": "URL"}, {"identifier": "x", "identifierType": "ARK"}],
+         [{"identifier": "x", "identifierType": "ARK"}]),
+    ],
+    ids=["url", "doi-upper-case", "doi-lower-case-is-served", "others-kept"],
+)  # fmt: skip
+def test_unserved_identifiers(identifiers: list[dict[str, str]], kept: list[dict[str, str]] | None) -> None:
+    form = unserved_identifiers({"identifiers": identifiers}, "10.80000/abc", "https://data.example.org/1")
+    assert form.get("identifiers") == kept
+    assert unserved_identifiers({}, "10.80000/abc", None) == {}

@@ -249,7 +249,8 @@ def rights(entry: Any) -> dict[str, Any] | None:
 def _numeric(geo: Any) -> Any:
     """§2.8.8: coordinates given as numeric strings become numbers ("49.1" → 49.1, "49" → 49)."""
     if isinstance(geo, dict):
-        return {k: _numeric(v) for k, v in geo.items()}
+        # Coordinates only: a geoLocationPlace such as "1905" stays the string it was sent as.
+        return {k: v if k == "geoLocationPlace" else _numeric(v) for k, v in geo.items()}
     if isinstance(geo, list):
         return [_numeric(v) for v in geo]
     if isinstance(geo, str) and re.fullmatch(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?", geo.strip()):

@@ -507,6 +507,8 @@ def test_numeric_geo_strings_become_numbers(api: httpx.Client) -> None:
     geo = [{"geoLocationPoint": {"pointLatitude": "49.1", "pointLongitude": "49"}}]
     stored = create(api, geoLocations=geo)["attributes"]["geoLocations"][0]["geoLocationPoint"]
     assert stored == {"pointLatitude": 49.1, "pointLongitude": 49}
+    place = create(api, "10.80000/xdwt-5h08", geoLocations=[{"geoLocationPlace": "1905"}])
+    assert place["attributes"]["geoLocations"] == [{"geoLocationPlace": "1905"}]  # coordinates only
 
 
 def test_subjects_string_and_duplicates(api: httpx.Client) -> None:
