@@ -79,7 +79,8 @@ def format_change(before: Any, after: Any) -> tuple[str, str]:
             (i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b),
             min(len(before), len(after)),
         )
-        if same > VALUE_LIMIT // 2:
+        # Only values too long to show whole are cut; a short title is shown whole.
+        if same > VALUE_LIMIT // 2 and max(len(before), len(after)) > VALUE_LIMIT - 2:
             cut = same - 20
             return (
                 f'"…{format_value(before[cut:], VALUE_LIMIT - 1)[1:]}',

@@ -248,10 +248,12 @@ def test_truncated_value_is_exactly_the_limit() -> None:
         ("a", "b", ('"a"', '"b"')),
         (1, "1", ("1", '"1"')),
         ("x" * 50 + "a", "x" * 50 + "b", ('"' + "x" * 50 + 'a"', '"' + "x" * 50 + 'b"')),
-        ("x" * 51 + "a", "x" * 51 + "b", ('"…' + "x" * 20 + 'a"', '"…' + "x" * 20 + 'b"')),
+        # Short enough to show whole: never cut, even when the difference is late.
+        ("x" * 51 + "a", "x" * 51 + "b", ('"' + "x" * 51 + 'a"', '"' + "x" * 51 + 'b"')),
+        ("x" * 120 + "a", "x" * 120 + "b", ('"…' + "x" * 20 + 'a"', '"…' + "x" * 20 + 'b"')),
         ("x" * 60, "x" * 60 + "y" * 200, ('"…' + "x" * 20 + '"', '"…' + "x" * 20 + "y" * 77 + "…")),
     ],
-    ids=["short", "not-strings", "differs-early", "differs-late", "prefix"],
+    ids=["short", "not-strings", "differs-early", "short-differs-late", "differs-late", "prefix"],
 )
 def test_format_change(before: Any, after: Any, expected: tuple[str, str]) -> None:
     assert format_change(before, after) == expected
