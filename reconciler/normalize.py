@@ -310,14 +310,46 @@ def _derived_types(live: Record, desired: Record) -> Record:
     return {**live, "types": kept}
 
 
+# DataCite matches a licence by its full name before its identifier, and four current SPDX IDs
+# share their name with a deprecated ID that sorts first: on the next save the stored ID drifts to
+# the deprecated one (reference §2.8.1). Both name the same licence.
+_SPDX_DRIFT = {"gpl-2.0-only": "gpl-2.0", "gpl-3.0-only": "gpl-3.0", "gpl-3.0-or-later": "gpl-3.0+",
+               "lgpl-3.0-only": "lgpl-3.0"}  # fmt: skip
+_CC_SHORT = re.compile(
+    r"^https://creativecommons\.org/(licenses/(by|by-sa|by-nd|by-nc|by-nc-sa|by-nc-nd|by-nd-nc)/"
+    r"(1\.0|2\.0|2\.5|3\.0|4\.0)|publicdomain/zero/1\.0)$"
+)
+
+
+def _spdx_id(value: Any) -> Any:
+    return _SPDX_DRIFT.get(value.lower(), value.lower()) if isinstance(value, str) else value
+
+
+def _licence_url(text: str) -> str | None:
+    """A licence URL written in `rights`, cleaned as DataCite cleans it before matching (§2.8.1)."""
+    match = re.match(r"^(https?|ftp)://([^/?#\s]+)([^?#\s]*)([?#]\S*)?$", text.strip())
+    if match is None:
+        return None
+    path = re.sub(r"/{2,}", "/", match.group(3))
+    if len(path) > 1:
+        path = path.rstrip("/")
+    url = f"https://{match.group(2)}{path}{match.group(4) or ''}"
+    if url == "https://creativecommons.org/licenses/by/3.0/us":
+        return "https://creativecommons.org/licenses/by/3.0/legalcode"
+    return f"{url}/legalcode" if _CC_SHORT.match(url) else url
+
+
 def _is_spdx_match(served: Any, sent: Any) -> bool:
     if not (isinstance(served, Mapping) and isinstance(sent, Mapping)):
         return False
     if served.get("rightsIdentifierScheme") != "SPDX" or served.get("schemeUri") != _SPDX_URI:
         return False
     if "rightsIdentifier" in sent:
-        return bool(sent["rightsIdentifier"] == served.get("rightsIdentifier"))
-    return bool(sent.get("rights")) and sent.get("rights") == served.get("rights")
+        return bool(_spdx_id(sent["rightsIdentifier"]) == _spdx_id(served.get("rightsIdentifier")))
+    rights = sent.get("rights")
+    if not isinstance(rights, str) or not rights:
+        return False
+    return rights == served.get("rights") or _licence_url(rights) == served.get("rightsUri")
 
 
 def _spdx_expansion(live: Record, desired: Record) -> Record:

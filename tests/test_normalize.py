@@ -111,7 +111,41 @@ PAIR_SUPPRESSES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
                       "rightsIdentifier": "cc0-1.0", "rightsIdentifierScheme": "SPDX", "schemeUri": "https://spdx.org/licenses/"}]}),
 ]  # fmt: skip
 
+_GPL3 = {
+    "rights": "GNU General Public License v3.0 only",
+    "rightsUri": "https://www.gnu.org/licenses/gpl-3.0-standalone.html",
+    "rightsIdentifierScheme": "SPDX",
+    "schemeUri": "https://spdx.org/licenses/",
+}
+_CCBY = {
+    "rights": "Creative Commons Attribution 4.0 International",
+    "rightsUri": "https://creativecommons.org/licenses/by/4.0/legalcode",
+    "rightsIdentifier": "cc-by-4.0",
+    "rightsIdentifierScheme": "SPDX",
+    "schemeUri": "https://spdx.org/licenses/",
+}
+PAIR_SUPPRESSES += [
+    (
+        "spdx-expansion",
+        {"rightsList": [{"rightsIdentifier": "GPL-3.0-only"}]},
+        {"rightsList": [{**_GPL3, "rightsIdentifier": "gpl-3.0"}]},
+    ),
+    (
+        "spdx-expansion",
+        {"rightsList": [{"rights": "http://creativecommons.org/licenses/by/4.0/"}]},
+        {"rightsList": [_CCBY]},
+    ),
+    (
+        "spdx-expansion",
+        {"rightsList": [{"rights": "https://creativecommons.org//licenses/by/4.0"}]},
+        {"rightsList": [_CCBY]},
+    ),
+]
+
 PAIR_NEVER_HIDES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    ("spdx-expansion", {"rightsList": [{"rightsIdentifier": "GPL-3.0-only"}]}, {"rightsList": [{**_GPL3, "rightsIdentifier": "gpl-2.0"}]}),
+    ("spdx-expansion", {"rightsList": [{"rights": "https://creativecommons.org/licenses/by-sa/4.0/"}]}, {"rightsList": [_CCBY]}),
+    ("spdx-expansion", {"rightsList": [{"rights": "not a url"}]}, {"rightsList": [_CCBY]}),
     ("derived-types", {"types": {"resourceTypeGeneral": "Software"}},
      {"types": {"resourceTypeGeneral": "Dataset", "schemaOrg": "Dataset"}}),
     ("derived-types", {"types": {"resourceTypeGeneral": "Dataset", "schemaOrg": "Dataset"}},
