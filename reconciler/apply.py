@@ -114,7 +114,7 @@ def _write(change: Change, record: DesiredRecord, client: DataCiteClient) -> Out
     if status == 422:
         return Outcome(change.doi, change.action, "failed", f"{_verb(change)} refused (422 {_titles(body)})"
                        " — nothing else changed for this DOI", payload_digest=digest)  # fmt: skip
-    return _read_back(change, record, client, digest)
+    return _read_back(change, record, client, digest, body)
 
 
 def _already_taken(errors: Any) -> bool:
@@ -153,8 +153,18 @@ def _replan(change: Change, record: DesiredRecord, client: DataCiteClient) -> Ou
                    outcome.fields, outcome.payload_digest, outcome.updated)  # fmt: skip
 
 
-def _read_back(change: Change, record: DesiredRecord, client: DataCiteClient, digest: str) -> Outcome:
-    item = client.get(change.doi)
+def _read_back(
+    change: Change, record: DesiredRecord, client: DataCiteClient, digest: str, written: Any = None
+) -> Outcome:
+    try:
+        item = client.get(change.doi)
+    except ApiError as exc:
+        # The write landed (DataCite answered it); only the check after it could not be made.
+        # The next plan reads the DOI again and says whether anything is left to do.
+        done = _CREATED_AS[record.state] if change.action is Action.CREATE else _DONE[change.action]
+        updated = written.get("attributes", {}).get("updated") if isinstance(written, dict) else None
+        return Outcome(change.doi, change.action, "done", f"{done}; read-back failed ({exc}): plan again to check",
+                       payload_digest=digest, updated=updated)  # fmt: skip
     if item is None:
         return Outcome(change.doi, change.action, "failed", "written, but DataCite cannot show it on read-back",
                        payload_digest=digest)  # fmt: skip

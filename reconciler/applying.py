@@ -11,7 +11,7 @@ from pathlib import Path
 from .apply import apply_plan
 from .datacite import DataCiteClient
 from .desired import Desired
-from .errors import ReconcilerError
+from .errors import ApiAuthError, ReconcilerError
 from .files import LineWriter
 from .model import ApplyReport, Config, Outcome, Plan, PlanContext
 from .planner import desired_digest
@@ -44,6 +44,7 @@ def check_applyable(
         )
     if not plan.is_applyable:
         raise PlanRefusedError("the plan has errors (shown above); fix them and plan again")
+
     if saved is not None:
         if saved.environment != config.environment and not (
             config.environment.startswith("http") and saved.environment == config.environment.rstrip("/")
@@ -61,6 +62,18 @@ def check_applyable(
             f"the plan has {one_way:,} one-way changes (leaving draft, deleting drafts), more than"
             f" limits.max_one_way ({config.limits.max_one_way:,}); check it, then pass --allow-bulk"
         )
+
+
+def check_credentials(config: Config, clients: Mapping[str, DataCiteClient]) -> None:
+    """Refuse to start when DataCite refuses a repository's password (reads never say so)."""
+    for repository in config.repositories:
+        try:
+            clients[repository.id].check_credentials()
+        except ApiAuthError:
+            raise PlanRefusedError(
+                f"DataCite refused the password of {repository.id} (401): check {repository.password_env};"
+                " nothing was changed"
+            ) from None
 
 
 def actor(env: Mapping[str, str]) -> str | None:

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from .__about__ import __version__
-from .applying import check_applyable, run_apply
+from .applying import check_applyable, check_credentials, run_apply
 from .config import find_config, load_config
 from .desired import Desired, read_desired
 from .errors import ReconcilerError, UsageError
@@ -294,6 +294,7 @@ def apply(
             typer.echo("Nothing to apply.")
             return
         _confirm(planned, auto_approve=auto_approve, saved=saved is not None)
+        check_credentials(config, clients)
 
         total, done = len(planned.plan.changes), [0]
         bar = sys.stderr.isatty() and sys.stdout.isatty()

@@ -181,6 +181,16 @@ class DataCiteClient:
         )
         return None if response.status_code == 404 else _data(response)
 
+    def check_credentials(self) -> None:
+        """Raise ApiAuthError when DataCite refuses the password, with a request that writes nothing.
+
+        A wrong password is no error on a read: DataCite answers as to an anonymous caller
+        (reference §1.2, §11.7), so only a write-side endpoint tells. `POST /dois/validate` is a
+        dry run of a write.
+        """
+        self._checked("POST", "/dois/validate", {200, 422}, json={"data": {"type": "dois", "attributes": {}}},
+                      headers={"Content-Type": "application/vnd.api+json"})  # fmt: skip
+
     def activities(self, doi: str) -> list[dict[str, Any]]:
         """The audit trail of one DOI (who changed it, when), oldest first; [] when it cannot be seen."""
         response = self._checked("GET", _doi_path(doi) + "/activities", {200, 404})

@@ -34,11 +34,14 @@ class Endpoint:
 
 
 def password_for(repository: Repository, env: Mapping[str, str], *, embedded: bool) -> str | None:
-    """The password or API key from the variable the config names (the sandbox's own if unset)."""
-    secret = env.get(repository.password_env)
-    if secret:
-        return secret
-    return SANDBOX_PASSWORD if embedded else None
+    """The password or API key from the variable the config names; the embedded sandbox's own.
+
+    The embedded sandbox never takes the real password: it would be stored in its SQLite file,
+    and a CI job that sets DATACITE_PASSWORD for production must not leave it on disk.
+    """
+    if embedded:
+        return SANDBOX_PASSWORD
+    return env.get(repository.password_env) or None
 
 
 @contextmanager
@@ -58,7 +61,7 @@ def open_endpoint(config: Config, env: Mapping[str, str] | None = None) -> Itera
     accounts = [
         Client(
             r.id.upper(),
-            password_for(r, env, embedded=True) or SANDBOX_PASSWORD,
+            SANDBOX_PASSWORD,
             r.prefixes,
             r.domains or ("*",),
         )

@@ -38,9 +38,14 @@ def test_embedded_sandbox_provisions_accounts_and_keeps_state(repo: Repo) -> Non
             status, _ = client.create({"doi": "10.80000/3mfp-6m52"})
             assert status == 201
     assert (repo.root / ".doiac" / "sandbox.sqlite").is_file()
-    with open_endpoint(config, env={"DATACITE_PASSWORD": "mine"}) as endpoint:
-        response = httpx.get(f"{endpoint.url}/dois/10.80000/3mfp-6m52", auth=("example.repo", "mine"))
-        assert response.status_code == 200  # same state, and the configured password now works
+    with open_endpoint(config, env={"DATACITE_PASSWORD": "a-real-secret"}) as endpoint:
+        response = httpx.get(
+            f"{endpoint.url}/dois/10.80000/3mfp-6m52", auth=("example.repo", SANDBOX_PASSWORD)
+        )
+        assert response.status_code == 200  # same state; the real password is never handed to it
+        refused = httpx.get(f"{endpoint.url}/dois/10.80000/3mfp-6m52", auth=("example.repo", "a-real-secret"))
+        assert refused.status_code == 404
+    assert b"a-real-secret" not in (repo.root / ".doiac" / "sandbox.sqlite").read_bytes()
 
 
 def test_password_for() -> None:
@@ -50,6 +55,7 @@ def test_password_for() -> None:
     assert password_for(repository, {"MY_PW": "x"}, embedded=False) == "x"
     assert password_for(repository, {}, embedded=False) is None
     assert password_for(repository, {}, embedded=True) == SANDBOX_PASSWORD
+    assert password_for(repository, {"MY_PW": "x"}, embedded=True) == SANDBOX_PASSWORD
 
 
 def test_unwritable_state_folder(repo: Repo) -> None:
