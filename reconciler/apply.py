@@ -136,9 +136,11 @@ def _replan(change: Change, record: DesiredRecord, client: DataCiteClient) -> Ou
     """The DOI exists after all (an earlier POST landed, or someone else made it): plan it again."""
     item = client.get(change.doi)
     if item is None:
-        return Outcome(
-            change.doi, change.action, "failed", "DataCite says the DOI is taken, yet cannot show it"
+        message = (
+            "DataCite says the DOI is taken but will not show it to this account: it is likely a draft"
+            " of another repository account"
         )
+        return Outcome(change.doi, change.action, "failed", message)
     live = live_record(item)
     again = make_change(record, live)
     if again is None:

@@ -171,3 +171,15 @@ def test_failures_of_the_read_back(tmp_path: Path) -> None:
         "written, but DataCite cannot show it on read-back",
     )
     client.close()
+
+
+def test_a_draft_of_another_account_is_refused_by_datacite(tmp_path: Path) -> None:
+    other = Repository("OTHER.REPO", ("10.80000",), "other/", "OTHER_PASSWORD", ("data.example.org",))
+    config = dataclasses.replace(CONFIG, repositories=(REPO, other))
+    with sandbox(tmp_path, config) as (_, clients):
+        assert clients["OTHER.REPO"].create({"doi": DOI})[0] == 201  # a draft: invisible to EXAMPLE.REPO
+        create = make_change(RECORD, None)
+        assert create is not None
+        [outcome] = _apply(clients[REPO.id], create)
+    assert outcome.status == "failed"
+    assert outcome.message.endswith("403: You are not authorized to access this resource.")
