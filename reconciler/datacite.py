@@ -34,7 +34,10 @@ class RateBudget:
 
     At most `burst` seconds' worth of requests go at once. DataCite does not say whether its
     windows are fixed or rolling (reference §13): requests paced evenly stay inside either, where
-    a whole window's budget sent in one burst would trip a shorter window.
+    a whole window's budget sent in one burst would trip a shorter window. A bucket of capacity C
+    filling at rate r admits at most C + r·T requests in any T seconds, so r is chosen such that
+    a full bucket plus a whole window of refill is the budget: r = per_window / (window + burst).
+    Without that, the bucket refilled during a Retry-After sleep would overrun the next window.
     """
 
     per_window: int
@@ -44,11 +47,13 @@ class RateBudget:
     burst: float = 1.0
     _tokens: float = field(init=False)
     _capacity: float = field(init=False)
+    _rate: float = field(init=False)
     _last: float = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._capacity = max(1.0, self.per_window * self.burst / self.window)
+        self._rate = self.per_window / (self.window + self.burst)
+        self._capacity = max(1.0, self._rate * self.burst)
         self._tokens = self._capacity
         self._last = self.clock()
 
@@ -57,7 +62,7 @@ class RateBudget:
         while True:
             with self._lock:
                 now = self.clock()
-                rate = self.per_window / self.window
+                rate = self._rate
                 self._tokens = min(self._capacity, self._tokens + (now - self._last) * rate)
                 self._last = now
                 # A hair under one token is one: float refills can land at 0.999…, and a wait too

@@ -178,6 +178,11 @@ def _rights_identifier_lower(record: Record) -> Record:
 _LANGUAGE_HEAD = re.compile(r"^([a-z]{2,3})(-|$)")
 
 
+# Where pycountry's ISO 639-3 data and the Library of Congress ISO 639-2 list DataCite reads differ:
+# Serbo-Croatian (sh, hbs) is only in the first, Bihari (bh, bih) only in the second.
+_LOC_DIFFERENCES: dict[str, str | None] = {"sh": None, "hbs": None, "bh": "bh", "bih": "bh"}
+
+
 @functools.lru_cache(maxsize=1024)
 def two_letter_code(language: str) -> str | None:
     """The ISO 639-1 code DataCite stores for `language`, or None when it keeps the value as sent.
@@ -189,6 +194,9 @@ def two_letter_code(language: str) -> str | None:
     if match is None:
         return None
     head = match.group(1)
+    if head in _LOC_DIFFERENCES:
+        code = _LOC_DIFFERENCES[head]
+        return code if code is not None and code != language else None
     if len(head) == 2:
         found = pycountry.languages.get(alpha_2=head)
     else:

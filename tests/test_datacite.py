@@ -152,6 +152,7 @@ def test_user_agent_names_doiac_and_mailto() -> None:
 
 
 def test_rate_budget_spends_evenly_after_the_burst() -> None:
+    """3 per 30 s with a 30 s burst: 0.05 a second, 1.5 at once, and 3 in any 30 s at most."""
     now = [0.0]
     waits: list[float] = []
 
@@ -162,7 +163,7 @@ def test_rate_budget_spends_evenly_after_the_burst() -> None:
     budget = RateBudget(3, window=30.0, clock=lambda: now[0], sleep=sleep, burst=30.0)
     for _ in range(5):
         budget.take()
-    assert waits == pytest.approx([10.0, 10.0])
+    assert waits == pytest.approx([10.0, 20.0, 20.0, 20.0])
 
 
 def test_path_quoting(tmp_path: Path) -> None:
@@ -178,7 +179,10 @@ def test_path_quoting(tmp_path: Path) -> None:
 
 
 def test_rate_budget_paces_evenly_by_default() -> None:
-    """3,000 per 5 minutes is 10 a second: ten go at once, then one every 0.1 s, never a window's worth."""
+    """3,000 per 5 minutes: a second's worth (~10) at once, then ~10 a second, never a window's worth.
+
+    The rate leaves room for the burst: burst + a whole window of refill is exactly the budget.
+    """
     now = [0.0]
     waits: list[float] = []
 
@@ -189,5 +193,12 @@ def test_rate_budget_paces_evenly_by_default() -> None:
     budget = RateBudget(3000, clock=lambda: now[0], sleep=sleep)
     for _ in range(30):
         budget.take()
-    assert len(waits) == 20
-    assert now[0] == pytest.approx(2.0)
+    rate = 3000 / 301
+    assert len(waits) == 21
+    assert now[0] == pytest.approx((30 - rate) / rate, rel=1e-6)
+    # In any window, no more than the budget: start full, then a whole window of takes.
+    now[0], waits[:] = 0.0, []
+    budget = RateBudget(300, window=10.0, clock=lambda: now[0], sleep=sleep)
+    for _ in range(301):
+        budget.take()
+    assert now[0] > 10.0

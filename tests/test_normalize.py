@@ -33,6 +33,7 @@ SUPPRESSES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("language-head", {"language": "zh-Hant-TW"}, {"language": "zh"}),
     ("language-head", {"language": "eng"}, {"language": "en"}),
     ("language-head", {"language": "ger-CH"}, {"language": "de"}),
+    ("language-head", {"language": "bih"}, {"language": "bh"}),
 ]  # fmt: skip
 
 NEVER_HIDES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
@@ -57,6 +58,7 @@ NEVER_HIDES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("language-head", {"language": "haw"}, {"language": "ha"}),
     # Not an ISO 639-1 code: DataCite keeps the well-formed tag as sent, subtags and all.
     ("language-head", {"language": "xx-YY"}, {"language": "xx"}),
+    ("language-head", {"language": "sh-RS"}, {"language": "sh"}),
 ]  # fmt: skip
 
 

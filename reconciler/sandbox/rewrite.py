@@ -233,7 +233,9 @@ def rights(entry: Any) -> dict[str, Any] | None:
         if (
             (isinstance(ident, str) and ident.lower() == license_id.lower())
             or text == name
-            or (text_url is not None and text_url == _clean_url(url))
+            # The cleaned text against the licence's URL as listed, not cleaned (§2.8.1, 3(d)):
+            # Apache-2.0's http URL is never matched, since the cleaner forces https.
+            or (text_url is not None and text_url == url)
         ):
             found = {"rights": name, "rightsUri": url, "rightsIdentifier": license_id.lower(),
                      "rightsIdentifierScheme": "SPDX", "schemeUri": "https://spdx.org/licenses/"}  # fmt: skip
