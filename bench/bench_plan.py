@@ -117,7 +117,9 @@ class _Bench:
             {REPOSITORY: self.client}, self.desired, prune_drafts=self.config.prune_drafts, workers=WORKERS
         )
         middle = time.perf_counter()
-        plan = make_plan(self.desired, live.records, self.config, anonymous=live.anonymous)
+        plan = make_plan(
+            self.desired, live.records, self.config, anonymous=live.anonymous, in_sync=live.in_sync
+        )
         end, cpu = time.perf_counter(), time.process_time() - cpu
         sandbox = self.stats() - sandbox_before
         requests = self.client.requests - client_before
