@@ -36,6 +36,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # paragraphs of a docstring reflow to the terminal width
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -164,6 +165,12 @@ TargetOption = Annotated[
     list[str] | None,
     typer.Option("--target", "-t", help="Plan only this DOI (repeatable).", show_default=False),
 ]
+ApplyTargetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--target", "-t", help="Apply only this DOI (repeatable; not with a saved plan).", show_default=False
+    ),
+]
 
 
 @app.command()
@@ -262,7 +269,7 @@ def apply(
             "--report", help="Append one JSON line per DOI to this file as each finishes.", dir_okay=False
         ),
     ] = None,
-    target: TargetOption = None,
+    target: ApplyTargetOption = None,
     config_path: ConfigOption = None,
 ) -> None:
     """Make DataCite match the files: plan afresh (or take a saved plan), confirm, apply, read back.
