@@ -125,9 +125,10 @@ def _is_terminal(stream: Any) -> bool:
     return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
 
 
-def _progress(done: int, total: int) -> None:
-    """Progress of the single reads, on a terminal only: pipes and CI logs stay clean."""
-    sys.stderr.write(f"\rreading {done:,}/{total:,} DOIs singly" + ("\n" if done == total else ""))
+def _progress(what: str, done: int, total: int | None) -> None:
+    """Progress of the live read, on a terminal only: pipes and CI logs stay clean."""
+    count = f"{done:,} DOIs" if total is None else f"{done:,}/{total:,} DOIs"
+    sys.stderr.write(f"\r\033[K{what}: {count}" + ("\n" if done == total else ""))
     sys.stderr.flush()
 
 

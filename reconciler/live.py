@@ -18,8 +18,9 @@ from .errors import ApiError
 from .model import DesiredRecord, LiveRecord
 from .planner import is_in_sync
 
-Progress = Callable[[int, int], None]
-"""(done, total) for the single reads, called as they finish."""
+Progress = Callable[[str, int, int | None], None]
+"""(what, done, total or None when unknown): the list walk per repository, then the single reads."""
+_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,13 @@ def read_live(
         if targets is not None:
             to_read.extend((repository, r.doi) for r in mine)
             continue
-        listed = {item.doi: item for item in _list(client, repository)}
+        listed: dict[str, LiveRecord] = {}
+        for listed_record in _list(client, repository):
+            listed[listed_record.doi] = listed_record
+            if progress is not None and len(listed) % _PAGE == 0:
+                progress(f"listing {repository}", len(listed), None)
+        if progress is not None:
+            progress(f"listing {repository}", len(listed), len(listed))
         records.update(listed)
         for record in mine:
             item = listed.get(record.doi)
@@ -125,5 +132,5 @@ def _read_singly(
         for result in pool.map(read, to_read):
             results.append(result)
             if progress is not None:
-                progress(len(results), len(to_read))
+                progress("reading singly", len(results), len(to_read))
     return results

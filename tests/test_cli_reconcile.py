@@ -237,6 +237,7 @@ def test_progress_only_on_a_terminal(files: Repo, capsys: pytest.CaptureFixture[
         code, out, err = run(capsys, "apply", "--auto-approve")
     assert code == 0, out + err
     assert "[###############...............] 1/2 DOIs" in err
-    assert "reading 2/2 DOIs singly" in err
+    assert "reading singly: 2/2 DOIs" in err
+    assert "listing EXAMPLE.REPO: 0/0 DOIs" in err
     code, _, err = run(capsys, "plan")
     assert (code, err) == (0, "")  # not a terminal: no progress at all
