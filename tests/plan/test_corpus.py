@@ -31,16 +31,15 @@ from reconciler.schemas import load_schema
 from reconciler.suffix import encode_suffix
 
 from ..conftest import Repo
-from ..helpers.records import (
+from ..helpers.identifier_values import (
     ALPHABET,
-    corpus,
-    doi_records,
     ean13_check,
     isbn10_check,
     iso7064_11_2,
     iso7064_97_10,
     issn_check,
 )
+from ..helpers.records import corpus, doi_records
 from ..test_reference_data import _schema_paths, _value_paths, _write_doi_file
 from .roundtrip import create_all, create_payload, describe, plan_against, sandbox
 
