@@ -10,7 +10,7 @@ update of that DOI, never a second DOI.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
 from .datacite import DataCiteClient
@@ -77,8 +77,20 @@ def apply_plan(
 def _run_all(run: Callable[[Change], Outcome], batch: Sequence[Change], workers: int) -> list[Outcome]:
     if not batch:
         return []
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(batch)))) as pool:
-        return list(pool.map(run, batch))
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(batch))))
+    futures = [pool.submit(run, change) for change in batch]
+    try:
+        # Wait in short slices: a thread blocked on a future does not see Ctrl-C until it is done.
+        while wait(futures, timeout=0.2).not_done:
+            pass
+        return [future.result() for future in futures]
+    except BaseException:
+        # Ctrl-C (or a bug) stops the apply: requests in flight finish, queued DOIs are not started.
+        for future in futures:
+            future.cancel()
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def _apply_one(

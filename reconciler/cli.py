@@ -395,6 +395,13 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         typer.echo(f"doiac: usage error: {exc}", err=True)
         return 2
+    except KeyboardInterrupt:
+        typer.echo(
+            "doiac: interrupted: requests in flight finished, nothing else was started; run the command"
+            " again (apply converges from what DataCite holds)",
+            err=True,
+        )
+        return 130
     except ReconcilerError as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
             typer.echo(f"doiac: error: {line}", err=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +185,35 @@ def test_a_draft_of_another_account_is_refused_by_datacite(tmp_path: Path) -> No
         [outcome] = _apply(clients[REPO.id], create)
     assert outcome.status == "failed"
     assert outcome.message.endswith("403: You are not authorized to access this resource.")
+
+
+def test_an_interrupt_starts_no_further_doi() -> None:
+    from reconciler.apply import _run_all
+
+    started: list[str] = []
+
+    def run(change: Change) -> Any:
+        started.append(change.doi)
+        if change.doi == "10.80000/b":
+            # Ctrl-C: the signal reaches the main thread, waiting on the pool, while b is in flight.
+            signal.raise_signal(signal.SIGINT)
+            time.sleep(0.5)
+        return change.doi
+
+    batch = [Change(f"10.80000/{name}", Action.UPDATE, REPO.id, None, "draft", "draft") for name in "abcdef"]
+    with pytest.raises(KeyboardInterrupt):
+        _run_all(run, batch, workers=1)
+    assert started == ["10.80000/a", "10.80000/b"]
+
+
+def test_an_interrupt_is_one_line_and_exit_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reconciler import cli
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "app", interrupted)
+    assert cli.main(["apply"]) == 130
+    assert capsys.readouterr().err.startswith("doiac: interrupted: requests in flight finished")
