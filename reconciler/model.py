@@ -201,6 +201,9 @@ class Change:
     """What DataCite will rewrite on the way in: information, never a change."""
     fingerprint: str | None = None
     """Digest of the live record this change was planned against (None: it did not exist)."""
+    cited: tuple[dict[str, Any], dict[str, Any]] | None = None
+    """Before and after of what a citation shows (creators, titles, publicationYear, publisher),
+    when an update changes any of it: the PR comment prints both citations."""
 
     @property
     def is_one_way(self) -> bool:

@@ -35,6 +35,8 @@ EVENTS: Mapping[tuple[str, str], str] = {
 }
 _EVENT_ACTIONS = {"publish": Action.PUBLISH, "register": Action.REGISTER, "hide": Action.HIDE}
 _CREATE_EVENTS = {"draft": None, "registered": "register", "findable": "publish"}
+CITED = frozenset(["creators", "titles", "publicationYear", "publisher"])
+"""What a citation of a DOI shows: a change to any of it is shown as a citation before and after."""
 
 
 def desired_form(record: DesiredRecord) -> dict[str, Any]:
@@ -192,10 +194,15 @@ def make_change(record: DesiredRecord, current: LiveRecord | None) -> Change | N
     if event is None and not diffs:
         return None
     action = _EVENT_ACTIONS[event] if event else Action.UPDATE
-    notes = rewrites(record.attributes, {d.pointer.split("/")[1] for d in diffs})
+    touched = {d.pointer.split("/")[1] for d in diffs}
+    notes = rewrites(record.attributes, touched)
+    cited = None
+    if touched & CITED:
+        before = live_form(current, after)
+        cited = ({k: before[k] for k in CITED if k in before}, {k: after[k] for k in CITED if k in after})
     return Change(
         record.doi, action, record.repository, record.path, current.state, record.state, diffs, event, notes,
-        fingerprint(current),
+        fingerprint(current), cited,
     )  # fmt: skip
 
 

@@ -161,3 +161,18 @@ def test_create_diffs_are_whole_attributes() -> None:
     assert change is not None
     assert FieldDiff("/publisher", MISSING, {"name": "P"}) in change.diffs
     assert change.is_one_way
+
+
+def test_an_update_of_what_a_citation_shows_carries_both_sides() -> None:
+    change = make_change(desired(publicationYear=2025), live())
+    assert change is not None
+    assert change.cited is not None
+    before, after = change.cited
+    assert (before["publicationYear"], after["publicationYear"], after["publisher"]) == (
+        2024,
+        2025,
+        {"name": "P"},
+    )
+    other = make_change(desired(version="2"), live())
+    assert other is not None
+    assert other.cited is None

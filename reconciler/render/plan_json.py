@@ -94,6 +94,7 @@ def _change_to_dict(change: Change) -> dict[str, Any]:
         "fingerprint": change.fingerprint,
         "notes": list(change.notes),
         "diffs": diffs,
+        **({"cited": {"before": change.cited[0], "after": change.cited[1]}} if change.cited else {}),
     }
 
 
@@ -151,7 +152,20 @@ def _change(data: dict[str, Any], where: str) -> Change:
         event=_get(data, "event", "a string or null", where),
         notes=_strings(data, "notes", where),
         fingerprint=_get(data, "fingerprint", "a string or null", where),
+        cited=_cited(data.get("cited"), f"{where}/cited"),
     )
+
+
+def _cited(data: Any, where: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    if data is None:
+        return None
+    if not (
+        isinstance(data, dict)
+        and isinstance(data.get("before"), dict)
+        and isinstance(data.get("after"), dict)
+    ):
+        raise ValueError(f"{where}: expected an object with objects before and after")
+    return data["before"], data["after"]
 
 
 def _diff(data: dict[str, Any], where: str) -> FieldDiff:

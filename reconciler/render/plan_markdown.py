@@ -183,7 +183,13 @@ def _diff(change: Change) -> list[str]:
 
 
 def _citations(change: Change) -> list[str]:
-    """Before/after citations, when the diffs carry every field a citation needs (a create's do)."""
+    """Before/after citations: from the planner's cited fields (an update), else from whole diffs (a create)."""
+    if change.cited is not None:
+        lines = []
+        for side, fields in zip(("before", "after"), change.cited, strict=True):
+            if cited := citation(fields):
+                lines.append(f"- citation {side}: {_escape(cited)} <{_url(change.doi)}>")
+        return lines
     if not any(d.pointer == "" or d.pointer.split("/")[1] in _CITED for d in change.diffs):
         return []
     lines = []
@@ -198,7 +204,7 @@ def _citations(change: Change) -> list[str]:
             elif diff.pointer.count("/") == 1:
                 record[diff.pointer[1:]] = value
         if cited := citation(record):
-            lines.append(f"Citation {side}: {_escape(cited)} <{_url(change.doi)}>")
+            lines.append(f"- citation {side}: {_escape(cited)} <{_url(change.doi)}>")
     return lines
 
 

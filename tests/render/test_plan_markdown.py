@@ -139,14 +139,24 @@ def test_citations_before_and_after_from_whole_record_diffs() -> None:
     after = {**before, "titles": [{"title": "Readings, corrected"}], "publicationYear": "2025"}
     text = render_plan_markdown(Plan((update("10.80000/a", FieldDiff("", before, after)),), 0), CONTEXT)
     assert (
-        "Citation before: Doe, J. (2024). Readings. Example Repository. <https://doi.org/10.80000/a>\n"
-        "Citation after: Doe, J. (2025). Readings, corrected. Example Repository. <https://doi.org/10.80000/a>\n"
+        "- citation before: Doe, J. (2024). Readings. Example Repository. <https://doi.org/10.80000/a>\n"
+        "- citation after: Doe, J. (2025). Readings, corrected. Example Repository. <https://doi.org/10.80000/a>\n"
     ) in text
+
+
+def test_citations_of_an_update_from_the_planners_cited_fields() -> None:
+    before = {"creators": [{"name": "Doe, Jane"}], "titles": [{"title": "Readings"}],
+              "publisher": {"name": "Example Repository"}, "publicationYear": 2024}  # fmt: skip
+    after = {**before, "publicationYear": 2025}
+    change = update("10.80000/a", FieldDiff("/publicationYear", 2024, 2025), cited=(before, after))
+    text = render_plan_markdown(Plan((change,), 0), CONTEXT)
+    assert "- citation before: Doe, J. (2024). Readings. Example Repository." in text
+    assert "- citation after: Doe, J. (2025). Readings. Example Repository." in text
 
 
 def test_no_citation_from_a_partial_diff() -> None:
     change = update("10.80000/a", FieldDiff("/titles/0/title", "a", "b"), FieldDiff("/creators", MISSING, []))
-    assert "Citation" not in render_plan_markdown(Plan((change,), 0), CONTEXT)
+    assert "citation" not in render_plan_markdown(Plan((change,), 0), CONTEXT)
 
 
 RECORD: dict[str, Any] = {

@@ -97,6 +97,14 @@ def golden_plan() -> Plan:
         ),
         notes=('DataCite will store language "en-GB" as "en"',),
         fingerprint="sha256:c3a5e7f9b1d2c4e6",
+        cited=(
+            {"creators": [{"name": "Doe, Jane", "nameType": "Personal", "givenName": "Jane", "familyName": "Doe"}],
+             "titles": [{"title": "Sensor readings 2024"}], "publicationYear": 2024, "publisher": {"name": "Example Repository"}},
+            {"creators": [{"name": "Doe, Jane", "nameType": "Personal", "givenName": "Jane", "familyName": "Doe"},
+                          {"name": "Roe, Ann", "affiliation": [{"name": "Example University"}]}],
+             "titles": [{"title": "Sensor readings, 2024 campaign"}], "publicationYear": 2024,
+             "publisher": {"name": "Example Repository"}},
+        ),
     )  # fmt: skip
     delete = Change(
         "10.80000/dr4f-t001", Action.DELETE, REPO, None, "draft", None, fingerprint="sha256:e5f7a9c1b3d5e7f9"
