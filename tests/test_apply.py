@@ -197,7 +197,7 @@ def test_an_interrupt_starts_no_further_doi() -> None:
         if change.doi == "10.80000/b":
             # Ctrl-C: the signal reaches the main thread, waiting on the pool, while b is in flight.
             signal.raise_signal(signal.SIGINT)
-            time.sleep(0.5)
+            time.sleep(1.5)  # the main thread looks every 0.2 s; a loaded machine gets the rest
         return change.doi
 
     batch = [Change(f"10.80000/{name}", Action.UPDATE, REPO.id, None, "draft", "draft") for name in "abcdef"]
