@@ -9,8 +9,7 @@ update of that DOI, never a second DOI.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .datacite import DataCiteClient
@@ -31,6 +30,7 @@ from .model import (
 )
 from .payload import payload_digest, request_attributes
 from .planner import desired_form, fingerprint, live_form, make_change
+from .workers import run_all
 
 OnOutcome = Callable[[Outcome], None]
 _DONE = {
@@ -70,27 +70,8 @@ def apply_plan(
     first = [c for c in plan.changes if c.action is not Action.DELETE]
     last = [c for c in plan.changes if c.action is Action.DELETE]
     for batch in (first, last):
-        outcomes.extend(_run_all(run, batch, workers))
+        outcomes.extend(run_all(run, batch, workers))
     return ApplyReport(tuple(outcomes))
-
-
-def _run_all(run: Callable[[Change], Outcome], batch: Sequence[Change], workers: int) -> list[Outcome]:
-    if not batch:
-        return []
-    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(batch))))
-    futures = [pool.submit(run, change) for change in batch]
-    try:
-        # Wait in short slices: a thread blocked on a future does not see Ctrl-C until it is done.
-        while wait(futures, timeout=0.2).not_done:
-            pass
-        return [future.result() for future in futures]
-    except BaseException:
-        # Ctrl-C (or a bug) stops the apply: requests in flight finish, queued DOIs are not started.
-        for future in futures:
-            future.cancel()
-        raise
-    finally:
-        pool.shutdown(wait=True)
 
 
 def _apply_one(

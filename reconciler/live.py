@@ -8,8 +8,8 @@ with k changes costs about N/1000 list pages + k single reads, never one request
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from .datacite import DataCiteClient
 from .errors import ApiError
 from .model import DesiredRecord, LiveRecord
 from .planner import is_in_sync
+from .workers import run_all
 
 Progress = Callable[[str, int, int | None], None]
 """(what, done, total or None when unknown): the list walk per repository, then the single reads."""
@@ -120,17 +121,16 @@ def _read_singly(
     workers: int,
     progress: Progress | None,
 ) -> list[tuple[str, LiveRecord | None]]:
+    done = [0]
+    lock = threading.Lock()
+
     def read(job: tuple[str, str]) -> tuple[str, LiveRecord | None]:
         repository, doi = job
         item = clients[repository].get(doi)
+        if progress is not None:
+            with lock:
+                done[0] += 1
+                progress("reading singly", done[0], len(to_read))
         return doi, None if item is None else live_record(item)
 
-    if not to_read:
-        return []
-    results: list[tuple[str, LiveRecord | None]] = []
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(to_read)))) as pool:
-        for result in pool.map(read, to_read):
-            results.append(result)
-            if progress is not None:
-                progress("reading singly", len(results), len(to_read))
-    return results
+    return run_all(read, to_read, workers)

@@ -188,7 +188,7 @@ def test_a_draft_of_another_account_is_refused_by_datacite(tmp_path: Path) -> No
 
 
 def test_an_interrupt_starts_no_further_doi() -> None:
-    from reconciler.apply import _run_all
+    from reconciler.workers import run_all
 
     started: list[str] = []
 
@@ -202,7 +202,7 @@ def test_an_interrupt_starts_no_further_doi() -> None:
 
     batch = [Change(f"10.80000/{name}", Action.UPDATE, REPO.id, None, "draft", "draft") for name in "abcdef"]
     with pytest.raises(KeyboardInterrupt):
-        _run_all(run, batch, workers=1)
+        run_all(run, batch, workers=1)
     assert started == ["10.80000/a", "10.80000/b"]
 
 
