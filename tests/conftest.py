@@ -38,6 +38,16 @@ types:
 """
 
 
+METADATA = {
+    "creators": [{"name": "Doe, Jane"}],
+    "titles": [{"title": "T"}],
+    "publisher": "P",
+    "publicationYear": 2024,
+    "types": {"resourceTypeGeneral": "Dataset"},
+}
+"""The least metadata a findable DOI needs, as DataCite attributes."""
+
+
 def reference_dir() -> Path:
     if not REFERENCE.is_dir():
         pytest.skip(f"reference data not found at {REFERENCE} (../shared is absent in a user's own clone)")

@@ -17,18 +17,13 @@ from reconciler.live import live_record
 from reconciler.model import Action, Change, Config, DesiredRecord, FieldResult, Plan, Repository
 from reconciler.planner import fingerprint, make_change
 
+from .conftest import METADATA
 from .plan.roundtrip import create_payload, sandbox
 
 REPO = Repository("EXAMPLE.REPO", ("10.80000",), "dois/", "DATACITE_PASSWORD", ("data.example.org",))
 CONFIG = Config("doiac.yaml", repositories=(REPO,))
 DOI = "10.80000/3mfp-6m52"
-META: dict[str, Any] = {
-    "creators": [{"name": "Doe, Jane"}],
-    "titles": [{"title": "T"}],
-    "publisher": "P",
-    "publicationYear": 2024,
-    "types": {"resourceTypeGeneral": "Dataset"},
-}
+META: dict[str, Any] = METADATA
 RECORD = DesiredRecord(DOI, "findable", "https://data.example.org/1", META, f"dois/{DOI}.yaml", REPO.id)
 
 

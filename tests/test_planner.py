@@ -20,15 +20,11 @@ from reconciler.model import (
 from reconciler.payload import payload_digest, request_attributes
 from reconciler.planner import desired_digest, fingerprint, is_in_sync, make_change, make_plan
 
+from .conftest import METADATA
+
 REPO = Repository("EXAMPLE.REPO", ("10.80000",), "dois/", "DATACITE_PASSWORD")
 CONFIG = Config("doiac.yaml", repositories=(REPO,))
-META: dict[str, Any] = {
-    "creators": [{"name": "Doe, Jane"}],
-    "titles": [{"title": "T"}],
-    "publisher": "P",
-    "publicationYear": 2024,
-    "types": {"resourceTypeGeneral": "Dataset"},
-}
+META: dict[str, Any] = METADATA
 
 
 def desired(doi: str = "10.80000/a", state: str = "findable", **attributes: Any) -> DesiredRecord:

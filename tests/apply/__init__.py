@@ -14,7 +14,7 @@ from typing import Any
 from reconciler.sandbox import Client, SandboxServer
 from reconciler.suffix import MAX_NUMBER, encode_suffix
 
-from ..conftest import Repo
+from ..conftest import CONFIG, Repo
 
 PASSWORD = "apply-tests-password"
 ACCOUNT = Client("EXAMPLE.REPO", PASSWORD, ("10.80000",), ("data.example.org", "*.example.org"))
@@ -27,20 +27,8 @@ _WORDS = ("sensor", "readings", "glacier", "Niederschlag", "océan", "coral reef
 
 def point_at(repo: Repo, url: str, *, max_one_way: int = 100) -> None:
     """Make `repo`'s config talk to the API at `url`, with the password in DATACITE_PASSWORD."""
-    repo.write(
-        "doiac.yaml",
-        f"""\
-        environment: {url}
-        repositories:
-          - id: EXAMPLE.REPO
-            prefixes: ["10.80000"]
-            path: dois/
-            password_env: DATACITE_PASSWORD
-            domains: ["data.example.org", "*.example.org"]
-        limits:
-          max_one_way: {max_one_way}
-        """,
-    )
+    config = CONFIG.replace("environment: sandbox", f"environment: {url}")
+    repo.write("doiac.yaml", f"{config}limits:\n  max_one_way: {max_one_way}\n")
 
 
 def write_dois(repo: Repo, count: int, *, seed: int) -> dict[str, str]:
