@@ -202,3 +202,24 @@ def test_rate_budget_paces_evenly_by_default() -> None:
     for _ in range(301):
         budget.take()
     assert now[0] > 10.0
+
+
+@pytest.mark.parametrize(
+    ("status", "refused"), [(200, False), (422, False), (400, False), (403, False), (500, False), (401, True)],
+    ids=["ok", "invalid-record", "bad-request", "forbidden", "server-error", "bad-credentials"],
+)  # fmt: skip
+def test_check_credentials_refuses_only_on_401(status: int, refused: bool) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert (request.method, request.url.path) == ("POST", "/dois/validate")
+        return httpx.Response(status, json={"errors": [{"status": str(status), "title": "Bad credentials."}]})
+
+    client = DataCiteClient(
+        "http://127.0.0.1:9", "EXAMPLE.REPO", SECRET, transport=httpx.MockTransport(handler),
+        retry=Retry(attempts=2, base=0.0, cap=0.0), sleep=lambda _: None,
+    )  # fmt: skip
+    if refused:
+        with pytest.raises(ApiAuthError, match=r"401: Bad credentials\."):
+            client.check_credentials()
+    else:
+        client.check_credentials()
+    client.close()
