@@ -27,6 +27,7 @@ from .model import (
     LiveRecord,
     Outcome,
     Plan,
+    pointer_tokens,
 )
 from .payload import payload_digest, request_attributes
 from .planner import desired_form, fingerprint, live_form, make_change
@@ -156,7 +157,7 @@ def _read_back(
     except ApiError as exc:
         # The write landed (DataCite answered it); only the check after it could not be made.
         # The next plan reads the DOI again and says whether anything is left to do.
-        done = _CREATED_AS[record.state] if change.action is Action.CREATE else _DONE[change.action]
+        done = _done(change, record)
         updated = written.get("attributes", {}).get("updated") if isinstance(written, dict) else None
         return Outcome(change.doi, change.action, "done", f"{done}; read-back failed ({exc}): plan again to check",
                        payload_digest=digest, updated=updated)  # fmt: skip
@@ -164,7 +165,7 @@ def _read_back(
         return Outcome(change.doi, change.action, "failed", "written, but DataCite cannot show it on read-back",
                        payload_digest=digest)  # fmt: skip
     live = live_record(item)
-    done = _CREATED_AS[record.state] if change.action is Action.CREATE else _DONE[change.action]
+    done = _done(change, record)
     if change.action is not Action.CREATE and change.diffs and change.event:
         done = f"updated, {done}"
     if live.state != record.state:
@@ -177,6 +178,10 @@ def _read_back(
         return Outcome(change.doi, change.action, "failed", f"{done}, but not every field was applied", fields,
                        digest, live.updated)  # fmt: skip
     return Outcome(change.doi, change.action, "done", done, fields, digest, live.updated)
+
+
+def _done(change: Change, record: DesiredRecord) -> str:
+    return _CREATED_AS[record.state] if change.action is Action.CREATE else _DONE[change.action]
 
 
 def _field_outcomes(change: Change, record: DesiredRecord, live: LiveRecord) -> tuple[FieldOutcome, ...]:
@@ -197,8 +202,7 @@ def _field_outcomes(change: Change, record: DesiredRecord, live: LiveRecord) -> 
 
 
 def _at(record: Any, pointer: str) -> Any:
-    for token in pointer.split("/")[1:]:
-        key = token.replace("~1", "/").replace("~0", "~")
+    for key in pointer_tokens(pointer):
         if isinstance(record, dict) and key in record:
             record = record[key]
         elif isinstance(record, list) and key.isdigit() and int(key) < len(record):

@@ -20,6 +20,7 @@ from .config import find_config, load_config
 from .desired import Desired, read_desired
 from .errors import ReconcilerError, UsageError
 from .files import read_text, write_text
+from .live import anonymous_repositories
 from .model import Config, Outcome, Plan, PlanContext, Severity
 from .planning import Planned, connect, plan_dois
 from .render.apply_text import render_apply_summary, render_outcome
@@ -71,8 +72,12 @@ def _config(path: Path | None) -> Config:
     return load_config(path if path is not None else find_config(Path.cwd()))
 
 
+def _is_terminal(stream: Any) -> bool:
+    return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
+
+
 def _colour(text: str, severity: Severity) -> str:
-    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+    if not _is_terminal(sys.stdout):
         return text
     colours = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
     tag = f": {severity.value}: "
@@ -119,10 +124,6 @@ def validate(
         typer.echo(summary(diagnostics, desired.files), nl=False)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         raise typer.Exit(1)
-
-
-def _is_terminal(stream: Any) -> bool:
-    return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
 
 
 def _progress(what: str, done: int, total: int | None) -> None:
@@ -209,14 +210,15 @@ def plan(
     progress = _progress if sys.stderr.isatty() else None
     with connect(config) as (endpoint, clients):
         planned = plan_dois(config, desired, endpoint, clients, targets=targets, progress=progress)
+    as_json = render_plan_json(planned.plan, planned.context) if output == "json" or out is not None else ""
     if output == "json":
-        typer.echo(render_plan_json(planned.plan, planned.context), nl=False)
+        typer.echo(as_json, nl=False)
     elif output == "markdown":
         typer.echo(render_plan_markdown(planned.plan, planned.context), nl=False)
     else:
         typer.echo(render_plan_text(planned.plan, planned.context, colour=_is_terminal(sys.stdout)), nl=False)
     if out is not None:
-        write_text(out, render_plan_json(planned.plan, planned.context))
+        write_text(out, as_json)
     if not planned.plan.is_applyable:
         raise typer.Exit(1)
     if detailed_exitcode and planned.plan.has_changes:
@@ -293,10 +295,9 @@ def apply(
             typer.echo(render_plan_text(planned.plan, planned.context, colour=colour), nl=False)
         else:
             planned = Planned(saved[0], saved[1], desired)
-        anonymous = frozenset(name for name, client in clients.items() if not client.has_password)
         check_applyable(
             planned.plan, config, desired, allow_bulk=allow_bulk, saved=saved[1] if saved else None,
-            anonymous=anonymous,
+            anonymous=anonymous_repositories(clients),
         )  # fmt: skip
         if not planned.plan.changes:
             typer.echo("Nothing to apply.")

@@ -68,6 +68,7 @@ def read_live(
     file are re-read too: the list may still show a draft that has since been published.
     """
     records: dict[str, LiveRecord] = {}
+    wanted = {r.doi for r in desired}
     in_sync: set[str] = set()
     to_read: list[tuple[str, str]] = []
     by_repository: dict[str, list[DesiredRecord]] = {}
@@ -94,7 +95,6 @@ def read_live(
             else:
                 to_read.append((repository, record.doi))
         if prune_drafts:
-            wanted = {r.doi for r in desired}
             to_read.extend(
                 (repository, d) for d, i in listed.items() if i.state == "draft" and d not in wanted
             )
@@ -103,8 +103,12 @@ def read_live(
             records.pop(doi, None)
         else:
             records[doi] = found
-    anonymous = frozenset(repo for repo, client in clients.items() if not client.has_password)
-    return LiveState(records, anonymous, frozenset(in_sync))
+    return LiveState(records, anonymous_repositories(clients), frozenset(in_sync))
+
+
+def anonymous_repositories(clients: Mapping[str, DataCiteClient]) -> frozenset[str]:
+    """The repository accounts without a password: DataCite shows them only findable DOIs."""
+    return frozenset(repo for repo, client in clients.items() if not client.has_password)
 
 
 def _list(client: DataCiteClient, repository: str) -> Iterable[LiveRecord]:

@@ -19,6 +19,11 @@ def pointer_of(parts: Iterable[Any]) -> str:
     return "".join(f"/{escape_pointer_token(str(part))}" for part in parts)
 
 
+def pointer_tokens(pointer: str) -> list[str]:
+    """The path parts of a JSON pointer, unescaped: /titles/0/title → ["titles", "0", "title"]."""
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+
+
 class Severity(enum.Enum):
     """How bad a diagnostic is; only errors make `validate` fail (unless --strict)."""
 
@@ -172,6 +177,11 @@ class FieldDiff:
     after: Any
 
     @property
+    def attribute(self) -> str:
+        """The top-level attribute the diff is in ("" for the whole record)."""
+        return pointer_tokens(self.pointer)[0] if self.pointer else ""
+
+    @property
     def kind(self) -> str:
         """add, remove or change."""
         if self.before is MISSING:
@@ -179,6 +189,10 @@ class FieldDiff:
         if self.after is MISSING:
             return "remove"
         return "change"
+
+
+CITED_FIELDS = frozenset(["creators", "titles", "publicationYear", "publisher"])
+"""What a citation of a DOI shows: a change to any of it is shown as a citation before and after."""
 
 
 @dataclass(frozen=True)

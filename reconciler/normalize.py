@@ -299,7 +299,7 @@ class PairRule:
 
     name: str
     does: str
-    apply: Callable[[Record, Record], Record]
+    apply: Callable[[Record, Mapping[str, Any]], Record]
     """(live canonical, desired canonical) → live canonical with DataCite's derivation undone."""
 
 
@@ -308,7 +308,7 @@ _SPDX_URI = "https://spdx.org/licenses/"
 _SPDX_FILLED = ("rights", "rightsUri", "rightsIdentifierScheme", "schemeUri")
 
 
-def _derived_types(live: Record, desired: Record) -> Record:
+def _derived_types(live: Record, desired: Mapping[str, Any]) -> Record:
     # DataCite adds schemaOrg, citeproc, bibtex and ris to `types` when they are not sent, and
     # recomputes them whenever `types` is sent: the ones the file leaves out are DataCite's.
     types, wanted = live.get("types"), desired.get("types")
@@ -360,7 +360,7 @@ def _is_spdx_match(served: Any, sent: Any) -> bool:
     return rights == served.get("rights") or _licence_url(rights) == served.get("rightsUri")
 
 
-def _spdx_expansion(live: Record, desired: Record) -> Record:
+def _spdx_expansion(live: Record, desired: Mapping[str, Any]) -> Record:
     # A licence DataCite recognises is rebuilt from its SPDX record: rights, rightsUri, scheme and
     # schemeUri are DataCite's, whatever was sent. Compared by position, as DataCite keeps order.
     served, sent = live.get("rightsList"), desired.get("rightsList")
@@ -390,7 +390,7 @@ def align(live: Mapping[str, Any], desired: Mapping[str, Any]) -> Record:
     """
     record: Record = dict(live)
     for rule in PAIR_RULES:
-        record = rule.apply(record, dict(desired))
+        record = rule.apply(record, desired)
     return record
 
 

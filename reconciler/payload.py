@@ -7,11 +7,10 @@ value, or null where the file no longer has the attribute, which makes DataCite 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from .model import Action, Change, DesiredRecord
+from .planner import digest
 
 
 def request_attributes(change: Change, desired: DesiredRecord) -> dict[str, Any]:
@@ -22,8 +21,7 @@ def request_attributes(change: Change, desired: DesiredRecord) -> dict[str, Any]
             attributes["url"] = desired.url
     else:
         attributes = {}
-        for top in dict.fromkeys(d.pointer.split("/")[1] for d in change.diffs):
-            key = top.replace("~1", "/").replace("~0", "~")
+        for key in dict.fromkeys(d.attribute for d in change.diffs):
             if key == "url":
                 attributes["url"] = desired.url
             else:
@@ -35,5 +33,4 @@ def request_attributes(change: Change, desired: DesiredRecord) -> dict[str, Any]
 
 def payload_digest(attributes: dict[str, Any]) -> str:
     """A digest of what was sent, for the apply report (the payload itself may be large)."""
-    text = json.dumps(attributes, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return digest(attributes)

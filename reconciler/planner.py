@@ -14,6 +14,7 @@ from typing import Any
 
 from .diff import diff_records
 from .model import (
+    CITED_FIELDS,
     Action,
     Change,
     Config,
@@ -35,8 +36,6 @@ EVENTS: Mapping[tuple[str, str], str] = {
 }
 _EVENT_ACTIONS = {"publish": Action.PUBLISH, "register": Action.REGISTER, "hide": Action.HIDE}
 _CREATE_EVENTS = {"draft": None, "registered": "register", "findable": "publish"}
-CITED = frozenset(["creators", "titles", "publicationYear", "publisher"])
-"""What a citation of a DOI shows: a change to any of it is shown as a citation before and after."""
 
 
 def desired_form(record: DesiredRecord) -> dict[str, Any]:
@@ -72,16 +71,17 @@ def fingerprint(live: LiveRecord) -> str:
     DataCite's `updated` moves on every save, even one that changes nothing, so it is left out.
     """
     form = {"doi": live.doi, "state": live.state, "form": live_form(live)}
-    return _digest(form)
+    return digest(form)
 
 
 def desired_digest(records: Iterable[DesiredRecord]) -> str:
     """A digest of every desired record: a saved plan applies only to the files it was made from."""
     rows = sorted((r.doi, r.state, r.url, r.repository, r.attributes) for r in records)
-    return _digest(rows)
+    return digest(rows)
 
 
-def _digest(value: Any) -> str:
+def digest(value: Any) -> str:
+    """`sha256:` and the hex digest of a JSON value, keys sorted: the same value, the same digest."""
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -194,12 +194,15 @@ def make_change(record: DesiredRecord, current: LiveRecord | None) -> Change | N
     if event is None and not diffs:
         return None
     action = _EVENT_ACTIONS[event] if event else Action.UPDATE
-    touched = {d.pointer.split("/")[1] for d in diffs}
+    touched = {d.attribute for d in diffs}
     notes = rewrites(record.attributes, touched)
     cited = None
-    if touched & CITED:
+    if touched & CITED_FIELDS:
         before = live_form(current, after)
-        cited = ({k: before[k] for k in CITED if k in before}, {k: after[k] for k in CITED if k in after})
+        cited = (
+            {k: before[k] for k in CITED_FIELDS if k in before},
+            {k: after[k] for k in CITED_FIELDS if k in after},
+        )
     return Change(
         record.doi, action, record.repository, record.path, current.state, record.state, diffs, event, notes,
         fingerprint(current), cited,

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
-from ..model import MISSING, Action, Change, Plan, PlanContext, Problem, Unmanaged
+from ..model import CITED_FIELDS, MISSING, Action, Change, Plan, PlanContext, Problem, Unmanaged
 from .plan_text import (
     SYMBOLS,
     anonymous_text,
@@ -38,7 +38,6 @@ _TABLED = (Action.CREATE, Action.UPDATE, Action.PUBLISH, Action.REGISTER, Action
 # Markdown punctuation that could start emphasis, a link, raw HTML, an entity, a mention or an
 # issue reference when it comes from a file or from DataCite.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#@!])")
-_CITED = ("creators", "titles", "publicationYear", "publisher")
 _WORDS = {"change": "change", "problem": "problem", "unmanaged": "unmanaged DOI"}
 _HEADINGS = {"change": "### Changes", "problem": "### Problems", "unmanaged": "### Unmanaged DOIs"}
 
@@ -190,7 +189,7 @@ def _citations(change: Change) -> list[str]:
             if cited := citation(fields):
                 lines.append(f"- citation {side}: {_escape(cited)} <{_url(change.doi)}>")
         return lines
-    if not any(d.pointer == "" or d.pointer.split("/")[1] in _CITED for d in change.diffs):
+    if not any(d.attribute in CITED_FIELDS or not d.attribute for d in change.diffs):
         return []
     lines = []
     for side in ("before", "after"):

@@ -225,7 +225,7 @@ def attribute_count(change: Change) -> int:
         if diff.pointer == "" and isinstance(diff.after, dict):
             names.update(diff.after)
         else:
-            names.add(diff.pointer.split("/")[1] if diff.pointer else "")
+            names.add(diff.attribute)
     return len(names)
 
 
