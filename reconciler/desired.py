@@ -80,7 +80,34 @@ def read_desired(config: Config, paths: Sequence[Path] = (), *, workers: int | N
         if finding.severity is Severity.ERROR:
             failed.add(finding.path)
     records = tuple(_desired(item) for item in merged if item.source.path not in failed)
-    return Desired(records, tuple(sorted(diagnostics)), len(found))
+    return Desired(records, _capped(diagnostics), len(found))
+
+
+PROBLEMS_PER_FILE = 100
+"""Diagnostics shown per file; one line stands for the rest (200,000 unknown keys made 69 MB)."""
+TOO_MANY = "too-many-problems"
+"""The rule of that line."""
+_WORST_FIRST = tuple(Severity)
+
+
+def _capped(diagnostics: set[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """Each file's first PROBLEMS_PER_FILE diagnostics by line, then one line about the rest.
+
+    That line is as severe as the worst problem it stands for, so the exit code stays the same.
+    """
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in sorted(diagnostics):
+        by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    shown: list[Diagnostic] = []
+    for path, found in by_path.items():
+        shown.extend(found[:PROBLEMS_PER_FILE])
+        rest = found[PROBLEMS_PER_FILE:]
+        if rest:
+            worst = min((d.severity for d in rest), key=_WORST_FIRST.index)
+            more = f"{len(rest):,} more problem{'' if len(rest) == 1 else 's'}"
+            message = f"… and {more} in this file (fix these and run again)"
+            shown.append(Diagnostic(path, 1, 1, worst, "", message, TOO_MANY))
+    return tuple(shown)
 
 
 _Checked = tuple["_Merged | None", list[Diagnostic]]

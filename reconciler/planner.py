@@ -190,7 +190,8 @@ def make_change(record: DesiredRecord, current: LiveRecord | None) -> Change | N
             diff_records({}, after), _CREATE_EVENTS[record.state], rewrites(record.attributes),
         )  # fmt: skip
     event = EVENTS.get((current.state, record.state))
-    diffs = diff_records(live_form(current, after), after)
+    before = live_form(current, after)
+    diffs = diff_records(before, after)
     if event is None and not diffs:
         return None
     action = _EVENT_ACTIONS[event] if event else Action.UPDATE
@@ -198,7 +199,6 @@ def make_change(record: DesiredRecord, current: LiveRecord | None) -> Change | N
     notes = rewrites(record.attributes, touched)
     cited = None
     if touched & CITED_FIELDS:
-        before = live_form(current, after)
         cited = (
             {k: before[k] for k in CITED_FIELDS if k in before},
             {k: after[k] for k in CITED_FIELDS if k in after},
