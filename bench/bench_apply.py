@@ -45,7 +45,7 @@ from reconciler.desired import read_desired
 from reconciler.live import read_live
 from reconciler.model import Action, Config, DesiredRecord, Plan
 from reconciler.planner import make_plan
-from reconciler.sandbox import Client, SandboxOptions, SandboxServer
+from reconciler.sandbox import TOKEN_HEADER, Client, SandboxOptions, SandboxServer
 
 COUNT = int(os.environ.get("BENCH_APPLY_DOIS", "1000"))
 UNBUDGETED = min(COUNT, int(os.environ.get("BENCH_APPLY_UNBUDGETED_DOIS", str(COUNT))))
@@ -217,7 +217,7 @@ def _configuration(
     name = f"sandbox-{budget or 'none'}.sqlite"
     with (
         SandboxServer(root / name, SandboxOptions(repositories=[account])) as server,
-        httpx.Client(base_url=server.url, timeout=600) as admin,
+        httpx.Client(base_url=server.url, headers={TOKEN_HEADER: server.admin_token}, timeout=600) as admin,
     ):
         sandbox = _Sandbox(server, admin, config)
         sandbox.seed(desired)

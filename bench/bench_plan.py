@@ -39,7 +39,7 @@ from reconciler.diff import diff_records
 from reconciler.live import live_record, read_live
 from reconciler.model import Action, Config, DesiredRecord, Plan
 from reconciler.planner import desired_form, is_in_sync, live_form, make_plan
-from reconciler.sandbox import Client, SandboxOptions, SandboxServer
+from reconciler.sandbox import TOKEN_HEADER, Client, SandboxOptions, SandboxServer
 
 COUNT = int(os.environ.get("BENCH_PLAN_DOIS", "10000"))
 SAMPLE = min(COUNT, int(os.environ.get("BENCH_PLAN_BASELINE_SAMPLE", "1000")))
@@ -235,7 +235,9 @@ def run() -> dict[str, Any]:
             account = Client(REPOSITORY, PASSWORD, ("10.80000",), ("data.example.org",))
             with (
                 SandboxServer(root / "sandbox.sqlite", SandboxOptions(repositories=[account])) as server,
-                httpx.Client(base_url=server.url, timeout=600) as admin,
+                httpx.Client(
+                    base_url=server.url, headers={TOKEN_HEADER: server.admin_token}, timeout=600
+                ) as admin,
                 DataCiteClient(server.url, REPOSITORY, PASSWORD) as client,
             ):
                 bench = _Bench(server.url, admin, client, config, desired)

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from reconciler.sandbox import Client, SandboxOptions, SandboxServer
+from reconciler.sandbox import TOKEN_HEADER, Client, SandboxOptions, SandboxServer
 
 COUNT = int(os.environ.get("BENCH_SANDBOX_DOIS", "100000"))
 GETS = 3000
@@ -30,9 +30,9 @@ RECORD = {
 }  # fmt: skip
 
 
-def _seed(url: str, count: int) -> float:
+def _seed(url: str, token: str, count: int) -> float:
     start = time.perf_counter()
-    with httpx.Client(base_url=url, timeout=300) as client:
+    with httpx.Client(base_url=url, headers={TOKEN_HEADER: token}, timeout=300) as client:
         for offset in range(0, count, 5000):
             batch = [
                 {"doi": f"10.80000/b{n:07d}", "client": "BENCH.REPO", "state": "findable",
@@ -72,7 +72,7 @@ def run() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         account = Client("BENCH.REPO", "secret", ("10.80000",), ("data.example.org",))
         with SandboxServer(Path(tmp) / "bench.sqlite", SandboxOptions(repositories=[account])) as server:
-            seed_seconds = _seed(server.url, COUNT)
+            seed_seconds = _seed(server.url, server.admin_token, COUNT)
             one, four = _gets(server.url, 1), _gets(server.url, 4)
             walk_seconds, seen, pages = _walk(server.url)
             assert seen == COUNT, (seen, COUNT)

@@ -14,7 +14,7 @@ from typing import Any
 
 from .datacite import DataCiteClient
 from .diff import diff_records
-from .errors import ApiError
+from .errors import ApiError, DeadlineError
 from .live import live_record
 from .model import (
     MISSING,
@@ -63,9 +63,12 @@ def apply_plan(
     outcomes: list[Outcome] = []
 
     def run(change: Change) -> Outcome:
-        outcome = _apply_one(change, desired.get(change.doi), clients[change.repository], saved=saved)
+        client = clients[change.repository]
+        outcome = _apply_one(change, desired.get(change.doi), client, saved=saved)
         if on_outcome is not None:
             on_outcome(outcome)
+        if client.deadline is not None:  # a DOI done past the deadline: no other starts
+            client.deadline.check(f"stopped after {change.doi}")
         return outcome
 
     first = [c for c in plan.changes if c.action is not Action.DELETE]
@@ -154,9 +157,9 @@ def _read_back(
 ) -> Outcome:
     try:
         item = client.get(change.doi)
-    except ApiError as exc:
-        # The write landed (DataCite answered it); only the check after it could not be made.
-        # The next plan reads the DOI again and says whether anything is left to do.
+    except (ApiError, DeadlineError) as exc:
+        # The write landed (DataCite answered it); only the check after it could not be made (nor,
+        # past the deadline, sent). The next plan reads the DOI again and says what is left to do.
         done = _done(change, record)
         updated = written.get("attributes", {}).get("updated") if isinstance(written, dict) else None
         return Outcome(change.doi, change.action, "done", f"{done}; read-back failed ({exc}): plan again to check",

@@ -13,7 +13,7 @@ from .datacite import DataCiteClient
 from .desired import Desired
 from .errors import ApiAuthError, ReconcilerError
 from .files import LineWriter
-from .model import ApplyReport, Config, Outcome, Plan, PlanContext
+from .model import Action, ApplyReport, Config, Outcome, Plan, PlanContext
 from .planner import desired_digest
 
 _ACTORS = ("GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR", "BITBUCKET_STEP_TRIGGERER_UUID")
@@ -56,12 +56,35 @@ def check_applyable(
             raise PlanRefusedError(
                 "the DOI files (or the config's defaults) changed since the plan was made; plan again"
             )
+        _check_saved_changes(plan, config, desired)
     one_way = sum(change.is_one_way for change in plan.changes)
     if one_way > config.limits.max_one_way and not allow_bulk:
         raise PlanRefusedError(
             f"the plan has {one_way:,} one-way changes (leaving draft, deleting drafts), more than"
             f" limits.max_one_way ({config.limits.max_one_way:,}); check it, then pass --allow-bulk"
         )
+
+
+def _check_saved_changes(plan: Plan, config: Config, desired: Desired) -> None:
+    """Each change of a saved plan names a DOI of its own repository, with a file unless deleted.
+
+    A plan file is data from outside the reviewed files: an edited one must not write a DOI
+    that no file manages, nor send one repository's change through another's account.
+    """
+    prefixes = {r.id: r.prefixes for r in config.repositories}
+    files = {r.doi: r.repository for r in desired.records}
+    for change in plan.changes:
+        prefix = change.doi.split("/", 1)[0]
+        if prefix not in prefixes.get(change.repository, ()):
+            raise PlanRefusedError(
+                f"the saved plan changes {change.doi} through repository {change.repository!r}, which"
+                " does not own its prefix in the config; plan again"
+            )
+        if change.action is not Action.DELETE and files.get(change.doi) != change.repository:
+            raise PlanRefusedError(
+                f"the saved plan changes {change.doi}, which no DOI file of {change.repository} declares;"
+                " plan again"
+            )
 
 
 def check_credentials(config: Config, clients: Mapping[str, DataCiteClient]) -> None:
@@ -102,7 +125,9 @@ def run_apply(
     def record(outcome: Outcome) -> None:
         with lock:
             if writer is not None:
-                writer.write(json.dumps(_report_line(outcome, context, who), ensure_ascii=False))
+                writer.write(
+                    json.dumps(_report_line(outcome, context, who), ensure_ascii=False, allow_nan=False)
+                )
             if on_outcome is not None:
                 on_outcome(outcome)
 

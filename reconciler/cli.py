@@ -7,6 +7,7 @@ per problem without a traceback; 2 a usage error.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -17,10 +18,13 @@ import typer
 from .__about__ import __version__
 from .applying import check_applyable, check_credentials, run_apply
 from .config import find_config, load_config
+from .datacite import Deadline
 from .desired import Desired, read_desired
+from .doi import path_problem
 from .errors import ReconcilerError, UsageError
 from .files import read_text, write_text
 from .live import anonymous_repositories
+from .lock import apply_lock
 from .model import Config, Outcome, Plan, PlanContext, Severity
 from .planning import Planned, connect, plan_dois
 from .render.apply_text import render_apply_summary, render_outcome
@@ -157,6 +161,9 @@ def _targets(target: list[str] | None, desired: Desired) -> frozenset[str] | Non
     if not target:
         return None
     targets = frozenset(t.strip().lower().removeprefix("https://doi.org/") for t in target)
+    for doi in sorted(targets):
+        if problem := path_problem(doi):
+            raise UsageError(f"--target {doi!r} {problem}")
     unknown = sorted(targets - {r.doi for r in desired.records})
     if unknown:
         raise UsageError(f"--target names DOIs that have no file: {', '.join(unknown)}")
@@ -173,6 +180,22 @@ ApplyTargetOption = Annotated[
         "--target", "-t", help="Apply only this DOI (repeatable; not with a saved plan).", show_default=False
     ),
 ]
+DeadlineOption = Annotated[
+    float | None,
+    typer.Option(
+        "--deadline", metavar="SECONDS", envvar="DOIAC_DEADLINE", show_default=False,
+        help="End the run after SECONDS: no request starts after that (those in flight finish); exit 1.",
+    ),
+]  # fmt: skip
+
+
+def _deadline(seconds: float | None) -> Deadline | None:
+    """The run's deadline, counted from now (the command's start)."""
+    if seconds is None:
+        return None
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise UsageError(f"--deadline must be a positive number of seconds, not {seconds}")
+    return Deadline.after(seconds)
 
 
 @app.command()
@@ -194,6 +217,7 @@ def plan(
         typer.Option("--detailed-exitcode", help="Exit 0 with no changes, 1 on error, 2 with changes."),
     ] = False,
     target: TargetOption = None,
+    deadline: DeadlineOption = None,
     config_path: ConfigOption = None,
 ) -> None:
     """Read the live DOIs and print what apply would change: nothing is written to DataCite.
@@ -201,6 +225,7 @@ def plan(
     Invalid DOI files stop the plan (exit 1). A plan with errors (such as findable → draft) is
     printed and exits 1.
     """
+    until = _deadline(deadline)
     output = output.lower()
     if output not in PLAN_FORMATS:
         raise UsageError(f"--format must be one of {', '.join(PLAN_FORMATS)}, not {output!r}")
@@ -208,7 +233,7 @@ def plan(
     desired = _desired_or_exit(config)
     targets = _targets(target, desired)
     progress = _progress if sys.stderr.isatty() else None
-    with connect(config) as (endpoint, clients):
+    with connect(config, deadline=until) as (endpoint, clients):
         planned = plan_dois(config, desired, endpoint, clients, targets=targets, progress=progress)
     as_json = render_plan_json(planned.plan, planned.context) if output == "json" or out is not None else ""
     if output == "json":
@@ -225,10 +250,14 @@ def plan(
         raise typer.Exit(2)
 
 
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def _saved_plan(path: Path) -> tuple[Plan, PlanContext]:
     try:
-        return plan_from_dict(json.loads(read_text(path)))
-    except (ValueError, TypeError, KeyError) as exc:
+        return plan_from_dict(json.loads(read_text(path), parse_constant=_not_json))
+    except (ValueError, TypeError, KeyError, RecursionError) as exc:
         raise UsageError(f"{path} is not a doiac plan file: {exc}") from None
 
 
@@ -273,6 +302,13 @@ def apply(
         ),
     ] = None,
     target: ApplyTargetOption = None,
+    lock_timeout: Annotated[
+        float,
+        typer.Option(
+            "--lock-timeout", min=0, help="Wait up to SECONDS for another apply to the same environment."
+        ),
+    ] = 0.0,
+    deadline: DeadlineOption = None,
     config_path: ConfigOption = None,
 ) -> None:
     """Make DataCite match the files: plan afresh (or take a saved plan), confirm, apply, read back.
@@ -281,6 +317,7 @@ def apply(
     says what DataCite applied, rewrote or ignored. Exits 1 if any DOI failed; running apply again
     converges.
     """
+    until = _deadline(deadline)
     config = _config(config_path)
     desired = _desired_or_exit(config)
     targets = _targets(target, desired)
@@ -288,7 +325,10 @@ def apply(
     if saved is not None and targets is not None:
         raise UsageError("--target cannot narrow a saved plan; plan again with --target")
     colour = _is_terminal(sys.stdout)
-    with connect(config) as (endpoint, clients):
+    with (
+        apply_lock(config, os.environ, timeout=lock_timeout),
+        connect(config, deadline=until) as (endpoint, clients),
+    ):
         if saved is None:
             progress = _progress if sys.stderr.isatty() else None
             planned = plan_dois(config, desired, endpoint, clients, targets=targets, progress=progress)
@@ -328,14 +368,28 @@ def apply(
 
 
 def _repository(spec: str) -> Any:
-    """ID:PASSWORD:PREFIX[,PREFIX][:DOMAIN,…] → a sandbox repository account."""
+    """ID:PASSWORD:PREFIX[,PREFIX][:DOMAIN,…] → a sandbox repository account.
+
+    With no PASSWORD (`ID::PREFIX…`) it comes from $DOIAC_SANDBOX_PASSWORD_<ID>, ID upper case with
+    each character other than a letter or digit as `_`: a password in argv shows in `ps`.
+    """
     from .sandbox import Client  # noqa: PLC0415 - the sandbox (uvicorn, starlette) loads only when asked for
 
     parts = spec.split(":")
-    if len(parts) not in (3, 4) or not all(parts[:3]):
-        raise UsageError(f"--repository takes ID:PASSWORD:PREFIX[,PREFIX][:DOMAIN,...], not {parts[0]}:…")
+    if len(parts) not in (3, 4) or not parts[0] or not parts[2]:
+        raise UsageError(
+            f"--repository takes ID:PASSWORD:PREFIX[,PREFIX][:DOMAIN,...] or ID::PREFIX..., not {parts[0]}:…"
+        )
+    password = parts[1]
+    if not password:
+        variable = "DOIAC_SANDBOX_PASSWORD_" + "".join(
+            c if c.isascii() and c.isalnum() else "_" for c in parts[0].upper()
+        )
+        password = os.environ.get(variable, "")
+        if not password:
+            raise UsageError(f"--repository {spec}: no password; set {variable}")
     domains = tuple(d for d in parts[3].split(",") if d) if len(parts) == 4 else ("*",)
-    return Client(parts[0].upper(), parts[1], tuple(p for p in parts[2].split(",") if p), domains)
+    return Client(parts[0].upper(), password, tuple(p for p in parts[2].split(",") if p), domains)
 
 
 @app.command()
@@ -345,7 +399,9 @@ def sandbox(
         typer.Option(
             "--repository",
             "-r",
-            help="A repository account as ID:PASSWORD:PREFIX[,PREFIX][:DOMAIN,...] (repeatable).",
+            help="A repository account as ID:PASSWORD:PREFIX[,PREFIX][:DOMAIN,...] (repeatable). Leave"
+            " PASSWORD empty (ID::PREFIX...) to take it from $DOIAC_SANDBOX_PASSWORD_<ID> (ID upper case,"
+            " other characters than letters and digits as _), out of sight of `ps`.",
         ),
     ],
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -353,37 +409,63 @@ def sandbox(
     db: Annotated[Path, typer.Option(help="SQLite file holding the sandbox's state.")] = Path(
         ".doiac/sandbox.sqlite"
     ),
-    latency_ms: Annotated[float, typer.Option(help="Latency added to every request, in milliseconds.")] = 0.0,
+    latency_ms: Annotated[
+        float, typer.Option(help="Latency added to every request, in milliseconds (0 to 60000).")
+    ] = 0.0,
     rate_limit: Annotated[
-        str | None, typer.Option(help="Answer 429 above N requests per SECONDS, written N/SECONDS.")
+        str | None,
+        typer.Option(help="Answer 429 above N requests per SECONDS, written N/SECONDS (N ≥ 1, SECONDS > 0)."),
     ] = None,
     fail_rate: Annotated[
         float, typer.Option(help="Share of requests that fail (5xx or dropped), 0 to 1.")
     ] = 0.0,
-    index_lag: Annotated[float, typer.Option(help="Seconds before a write shows in GET /dois lists.")] = 0.0,
+    lose_rate: Annotated[
+        float,
+        typer.Option(
+            help="Share of writes that run but whose answer is lost (the connection drops), 0 to 1."
+        ),
+    ] = 0.0,
+    index_lag: Annotated[
+        float, typer.Option(help="Seconds before a write shows in GET /dois lists (0 to 3600).")
+    ] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of the random source (suffixes, injected faults).")] = 0,
 ) -> None:
     """Serve the local DataCite-compatible API (the /dois endpoints) until interrupted.
 
     The same emulator `environment: sandbox` starts in-process; run it yourself to point other
     tools, or `environment: http://127.0.0.1:PORT`, at it. Passwords are never printed.
-    """
-    from .sandbox import SandboxOptions, parse_rate, serve  # noqa: PLC0415 - see _repository
 
+    The admin endpoints (`/_sandbox/...`) want the header `X-Doiac-Sandbox-Token`: the token is
+    $DOIAC_SANDBOX_TOKEN, or else a new one printed once on stderr at start.
+    """
+    from .sandbox import (  # noqa: PLC0415 - see _repository
+        TOKEN_ENV,
+        SandboxBusyError,
+        SandboxOptions,
+        SettingsError,
+        check_settings,
+        serve,
+    )
+
+    settings = {"latency_ms": latency_ms, "rate_limit": rate_limit, "fail_rate": fail_rate,
+                "lose_rate": lose_rate, "index_lag": index_lag, "seed": seed}  # fmt: skip
+    try:
+        checked = check_settings(settings)
+    except SettingsError as exc:
+        options = (f"--{name.replace('_', '-')}: {problem}" for name, problem in exc.problems.items())
+        raise UsageError("; ".join(options)) from None
+    repositories = [_repository(spec) for spec in repository]
     if host not in {"127.0.0.1", "localhost", "::1"}:
         typer.echo(
             f"doiac: warning: serving on {host}: anyone who can reach it can use the sandbox", err=True
         )
     db.parent.mkdir(parents=True, exist_ok=True)
-    options = SandboxOptions(
-        latency_ms=latency_ms,
-        rate_limit=parse_rate(rate_limit) if rate_limit else None,
-        fail_rate=fail_rate,
-        index_lag=index_lag,
-        seed=seed,
-        repositories=[_repository(spec) for spec in repository],
-    )
-    serve(db, options, host, port)
+    token = os.environ.get(TOKEN_ENV) or None  # empty: as unset, never an empty token
+    try:
+        serve(db, SandboxOptions(**checked, repositories=repositories), host, port,
+              admin_token=token, token_source=f"${TOKEN_ENV}")  # fmt: skip
+    except SandboxBusyError as exc:
+        raise ReconcilerError(f"{exc}; stop it, or give this one another --db") from None
 
 
 def main(argv: list[str] | None = None) -> int:

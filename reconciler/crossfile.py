@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .doi import doi_key
 from .model import Severity
 
 # Versioning relations DataCite asks to record on both sides (its versioning guidance).
@@ -35,15 +36,16 @@ def bare_doi(value: str) -> str | None:
 
 
 def duplicate_dois(records: Sequence[tuple[str, Mapping[str, Any]]]) -> list[FileFinding]:
-    seen: dict[str, list[str]] = {}
+    """Files that declare one DOI, however spelled: compared after NFC and case folding."""
+    seen: dict[str, list[tuple[str, str]]] = {}
     for path, record in records:
         doi = record.get("doi")
         if isinstance(doi, str):
-            seen.setdefault(doi.lower(), []).append(path)
+            seen.setdefault(doi_key(doi), []).append((path, doi))
     findings = []
-    for doi, paths in seen.items():
-        for path in paths if len(paths) > 1 else ():
-            others = ", ".join(p for p in paths if p != path)
+    for declared in seen.values():
+        for path, doi in declared if len(declared) > 1 else ():
+            others = ", ".join(p for p, _ in declared if p != path)
             findings.append(
                 FileFinding(
                     path, Severity.ERROR, "/doi", f"DOI {doi} is also declared in {others}", "duplicate-doi"

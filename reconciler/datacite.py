@@ -1,7 +1,8 @@
 """The DataCite REST API client (httpx lives here): list, get, create, update, delete.
 
 Retryable failures (429, 5xx, transport errors) are retried with exponential backoff and full
-jitter, honouring `Retry-After`; everything else is terminal and becomes an ApiError at once.
+jitter, honouring `Retry-After` up to a cap; everything else is terminal and becomes an ApiError
+at once. With a Deadline, no request starts and no retry waits past it.
 Every request first takes a token from a rate budget (DataCite: 3,000 requests per 5 minutes in
 production, 750 on the test system). The password is handed to httpx's Basic auth and appears
 in no message, log, repr or exception.
@@ -9,18 +10,23 @@ in no message, log, repr or exception.
 
 from __future__ import annotations
 
+import json
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from .__about__ import __version__
-from .errors import ApiAuthError, ApiError, ApiTransportError
+from .doi import path_problem
+from .errors import ApiAuthError, ApiError, ApiTransportError, DeadlineError, UnsafeDoiError
 
 BUDGETS = {"production": 3000, "test": 750}
 WINDOW_SECONDS = 300.0
@@ -81,9 +87,33 @@ class Retry:
     attempts: int = 6
     base: float = 0.5
     cap: float = 30.0
+    max_wait: float = 300.0
+    """The longest `Retry-After` honoured: a server asking for more fails the request at once."""
 
 
 DEFAULT_RETRY = Retry()
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a run must end: past `at` on `clock`, no request starts and no retry waits."""
+
+    seconds: float
+    at: float
+    clock: Callable[[], float] = time.monotonic
+
+    @classmethod
+    def after(cls, seconds: float, clock: Callable[[], float] = time.monotonic) -> Deadline:
+        return cls(seconds, clock() + seconds, clock)
+
+    def check(self, what: str, wait: float = 0.0) -> None:
+        """Raise DeadlineError when `what`, `wait` seconds from now, would come at or past the deadline."""
+        if self.clock() + wait >= self.at:
+            raise DeadlineError(self.seconds, what)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class DataCiteClient:
@@ -102,6 +132,8 @@ class DataCiteClient:
         timeout: float = 30.0,
         rng: random.Random | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], datetime] = _utc_now,
+        deadline: Deadline | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.repository = repository
@@ -110,6 +142,9 @@ class DataCiteClient:
         self.retry = retry or DEFAULT_RETRY
         self.rng = rng or random.Random()
         self.sleep = sleep
+        self.now = now
+        """The wall clock an HTTP-date in `Retry-After` is read against."""
+        self.deadline = deadline
         self.requests = 0
         """Requests sent, retries included."""
         self._count_lock = threading.Lock()
@@ -140,8 +175,7 @@ class DataCiteClient:
         """Send with retries; return a final response (2xx, or a terminal 4xx the caller may read)."""
         url = f"{self.base_url}{path}"
         for attempt in range(1, self.retry.attempts + 1):
-            if self.budget is not None:
-                self.budget.take()
+            self._before_sending(method, url)
             with self._count_lock:
                 self.requests += 1
             try:
@@ -149,26 +183,47 @@ class DataCiteClient:
             except httpx.TransportError as exc:
                 if attempt == self.retry.attempts:
                     raise ApiTransportError(method, url, None, [], type(exc).__name__) from None
-                self.sleep(self._backoff(attempt))
+                self._pause(self._backoff(attempt), method, url)
                 continue
             if response.status_code not in RETRYABLE:
                 return response
             if attempt == self.retry.attempts:
                 raise ApiError(method, url, response.status_code, _titles(response))
-            self.sleep(self._retry_after(response) or self._backoff(attempt))
+            self._pause(self._retry_wait(response, attempt, method, url), method, url)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _before_sending(self, method: str, url: str) -> None:
+        if self.deadline is not None:
+            self.deadline.check(f"{method} {url} was not sent")
+        if self.budget is not None:
+            self.budget.take()
+            if self.deadline is not None:  # taking a token may have waited
+                self.deadline.check(f"{method} {url} was not sent")
+
+    def _pause(self, seconds: float, method: str, url: str) -> None:
+        if self.deadline is not None:
+            what = f"{method} {url} not retried: waiting {_seconds(seconds)} would pass it"
+            self.deadline.check(what, seconds)
+        self.sleep(seconds)
 
     def _backoff(self, attempt: int) -> float:
         # Full jitter: a random wait up to the exponential bound, so parallel clients spread out.
         return self.rng.uniform(0, min(self.retry.cap, self.retry.base * 2 ** (attempt - 1)))
 
-    @staticmethod
-    def _retry_after(response: httpx.Response) -> float | None:
-        value = response.headers.get("retry-after")
-        try:
-            return max(0.0, float(value)) if value is not None else None
-        except ValueError:
-            return None
+    def _retry_wait(self, response: httpx.Response, attempt: int, method: str, url: str) -> float:
+        """The server's `Retry-After` if it is one, else the backoff; an ApiError beyond the cap.
+
+        A wait beyond `Retry.max_wait` is not made: a broken or hostile server (or proxy) could
+        otherwise hold a CI job for days. The request fails now; the next run converges.
+        """
+        asked = _retry_after(response.headers.get("retry-after"), self.now())
+        if asked is not None and asked > self.retry.max_wait:
+            detail = (
+                f"DataCite asked to wait {_seconds(asked)} (Retry-After), beyond the cap of"
+                f" {_seconds(self.retry.max_wait)}; run again later"
+            )
+            raise ApiError(method, url, response.status_code, [*_titles(response), detail])
+        return asked or self._backoff(attempt)
 
     def _checked(self, method: str, path: str, ok: set[int], **kwargs: Any) -> httpx.Response:
         response = self._request(method, path, **kwargs)
@@ -245,11 +300,11 @@ class DataCiteClient:
         self, doi: str, attributes: dict[str, Any]
     ) -> tuple[int, dict[str, Any] | list[dict[str, Any]]]:
         """PUT /dois/{doi}: (200 or 201, the record) or (422, DataCite's errors)."""
-        return self._write("PUT", _doi_path(doi), attributes)
+        return self._write("PUT", _doi_path(doi, "PUT"), attributes)
 
     def delete(self, doi: str) -> None:
         """DELETE /dois/{doi}: drafts only (DataCite answers 405 for any other state)."""
-        self._checked("DELETE", _doi_path(doi), {204})
+        self._checked("DELETE", _doi_path(doi, "DELETE"), {204})
 
     def _write(self, method: str, path: str, attributes: dict[str, Any]) -> tuple[int, Any]:
         body = {"data": {"type": "dois", "attributes": attributes}}
@@ -262,8 +317,19 @@ class DataCiteClient:
         return response.status_code, _data(response)
 
 
-def _doi_path(doi: str) -> str:
-    return "/dois/" + quote(doi.lower(), safe="/")
+def _doi_path(doi: str, method: str = "GET") -> str:
+    """`/dois/{doi}`, built so that the path names exactly `doi` and nothing a server could rewrite.
+
+    Defence in depth behind validation: httpx, proxies and DataCite's web server resolve `..`
+    and decode `%2e`, so an unchecked `10.x/q/../victim` would write to `10.x/victim`.
+    """
+    if problem := path_problem(doi):
+        raise UnsafeDoiError(method, doi, problem)
+    path = "/dois/" + quote(doi.lower(), safe="/")
+    # What httpx will send: the path must survive URL parsing unchanged.
+    if httpx.URL(f"http://host{path}").raw_path.decode("ascii") != path:  # pragma: no cover - path_problem
+        raise UnsafeDoiError(method, doi, "would be rewritten by URL normalisation")
+    return path
 
 
 def _relative(url: str, base: str) -> str:
@@ -274,8 +340,8 @@ def _relative(url: str, base: str) -> str:
 
 def _json(response: httpx.Response, method: str, path: str) -> dict[str, Any]:
     try:
-        body = response.json()
-    except ValueError:
+        body = json.loads(response.content, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
         raise ApiError(
             method, str(response.request.url), response.status_code, [], "the answer is not JSON"
         ) from None
@@ -284,6 +350,11 @@ def _json(response: httpx.Response, method: str, path: str) -> dict[str, Any]:
             method, str(response.request.url), response.status_code, [], "the answer is not a JSON object"
         )
     return body
+
+
+def _no_constant(name: str) -> None:
+    """NaN and Infinity are not JSON: an answer holding them is refused, never planned or saved."""
+    raise ValueError(f"{name} is not JSON")
 
 
 def _data(response: httpx.Response) -> dict[str, Any]:
@@ -308,3 +379,32 @@ def _titles(response: httpx.Response) -> list[str]:
             source = error.get("source")
             titles.append(f"{source}: {error['title']}" if isinstance(source, str) else str(error["title"]))
     return titles
+
+
+_DELTA_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def _retry_after(value: str | None, now: datetime) -> float | None:
+    """`Retry-After` in seconds from `now`; None when it is neither delay-seconds nor an HTTP-date.
+
+    RFC 9110 §10.2.3: a non-negative integer, or an HTTP-date. A decimal is accepted too; `1e9`,
+    `inf`, `nan`, negative numbers and garbage are not delays at all, and the backoff decides.
+    A date in the past is no wait. Digits too many for a float are an infinite wait (beyond any cap).
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if _DELTA_SECONDS.fullmatch(text):
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # `-0000`: UTC, says RFC 5322
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _seconds(value: float) -> str:
+    """A duration for a message: `86400 s`, `2.5 s`."""
+    return f"{value:.1f}".removesuffix(".0") + " s" if value < 1e12 else "more than 10^12 s"

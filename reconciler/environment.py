@@ -4,6 +4,10 @@
 port for the duration of the command, with the config's repository accounts provisioned and
 its state kept in `.doiac/sandbox.sqlite`, so a fresh clone can plan and apply with no account
 and no network.
+
+A pull request can edit doiac.yaml, so an environment URL decides nothing alone: passwords go
+only to DataCite's own API hosts, to loopback, or to hosts named in DOIAC_ALLOW_HOSTS, which is
+set where doiac runs (a CI variable), outside the reviewed files.
 """
 
 from __future__ import annotations
@@ -13,14 +17,19 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from .config import ConfigErrors, is_loopback, url_problem
 from .datacite import BUDGETS, ENDPOINTS
 from .errors import ConfigError
-from .model import Config, Repository
+from .model import Config, Diagnostic, Repository, Severity
 
 SANDBOX_PASSWORD = "sandbox"
 """The embedded sandbox's password when the configured variable is unset: it guards nothing real."""
 SANDBOX_DB = Path(".doiac") / "sandbox.sqlite"
+ALLOW_HOSTS = "DOIAC_ALLOW_HOSTS"
+"""The variable naming, comma-separated, the other https hosts a password may be sent to."""
+DATACITE_HOSTS = tuple(sorted(str(urlsplit(url).hostname) for url in ENDPOINTS.values()))
 
 
 @dataclass(frozen=True)
@@ -54,9 +63,10 @@ def open_endpoint(config: Config, env: Mapping[str, str] | None = None) -> Itera
         yield Endpoint(name, ENDPOINTS[name], budget or BUDGETS[name])
         return
     if name != "sandbox":
+        _check_url(config, env)
         yield Endpoint(name, name.rstrip("/"), budget)
         return
-    from .sandbox import Client, SandboxOptions, SandboxServer  # noqa: PLC0415 - loaded only when used
+    from .sandbox import Client, SandboxBusyError, SandboxOptions, SandboxServer  # noqa: PLC0415 - loaded only when used
 
     accounts = [
         Client(
@@ -72,5 +82,28 @@ def open_endpoint(config: Config, env: Mapping[str, str] | None = None) -> Itera
         db.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(f"cannot create {db.parent} for the sandbox's state: {exc.strerror}") from None
-    with SandboxServer(db, SandboxOptions(repositories=accounts)) as server:
+    try:
+        server = SandboxServer(db, SandboxOptions(repositories=accounts))
+    except SandboxBusyError as exc:
+        raise ConfigError(
+            f"the embedded sandbox cannot start: {exc}; wait for the other doiac command in this"
+            " repository to finish (or stop the `doiac sandbox` serving this file)"
+        ) from None
+    with server:
         yield Endpoint("sandbox", server.url, budget, embedded=True)
+
+
+def _check_url(config: Config, env: Mapping[str, str]) -> None:
+    """Refuse, before any request, an environment URL that a password must not travel to."""
+    problem = url_problem(config.environment)
+    host = str(urlsplit(config.environment).hostname)
+    allowed = {h.strip().lower() for h in env.get(ALLOW_HOSTS, "").split(",")}
+    if problem is None and not (is_loopback(host) or host in DATACITE_HOSTS or host in allowed):
+        problem = (
+            f"doiac sends passwords only to DataCite ({', '.join(DATACITE_HOSTS)}) and to loopback, "
+            f"not to {host}; to use {host}, set {ALLOW_HOSTS}={host} where doiac runs "
+            "(a CI variable, not a file a pull request can change)"
+        )
+    if problem is not None:
+        line, column = config.source.locate("/environment") if config.source else (1, 1)
+        raise ConfigErrors([Diagnostic(config.path, line, column, Severity.ERROR, "/environment", problem)])

@@ -48,3 +48,24 @@ class ApiAuthError(ApiError):
 
 class ApiTransportError(ApiError):
     """The API could not be reached or did not answer, after every retry."""
+
+
+class UnsafeDoiError(ApiError):
+    """A DOI that a request path would not name exactly (`..`, `%2e`, …): refused before sending."""
+
+    def __init__(self, method: str, doi: str, problem: str) -> None:
+        super().__init__(method, "/dois/", None, [], problem)
+        self.args = (f"{method} refused before sending: the DOI {doi!r} {problem}",)
+
+
+class DeadlineError(ReconcilerError):
+    """The run's deadline (--deadline) passed: no request started after it; those in flight finished.
+
+    Not an ApiError: apply records an ApiError as one DOI's failure and goes on, where a deadline
+    must end the run.
+    """
+
+    def __init__(self, seconds: float, what: str) -> None:
+        shown = f"{seconds:.3f}".rstrip("0").rstrip(".")
+        super().__init__(f"deadline of {shown} s passed: {what}; run again (apply converges)")
+        self.seconds = seconds

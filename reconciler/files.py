@@ -9,8 +9,11 @@ duplicate keys, several documents, deep nesting.
 
 from __future__ import annotations
 
+import errno
+import math
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +74,7 @@ _INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_LONG_INT = 2**63
 _NO_ANCHORS = "anchors and aliases are not allowed in DOI files"
 _NON_STRING_START = frozenset("0123456789+-.~nNtTfF")
 _STR_TAGS = {"tag:yaml.org,2002:str", "!!str"}
@@ -105,17 +109,22 @@ def read_source(path: Path, display: str | None = None) -> SourceFile:
     """Read one YAML file whose document must be a mapping; raise SourceError on any problem."""
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SourceError(
-                name,
-                1,
-                1,
-                f"file is {size / 1e6:.1f} MB; a DOI file may be at most {MAX_FILE_BYTES // 2**20} MiB",
-            )
-        raw = path.read_bytes()
+        # Non-blocking, then checked: the file may have become a FIFO since the walk saw it, and
+        # opening a FIFO for reading waits for a writer for ever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with open(fd, "rb") as file:
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode):
+                raise SourceError(name, 1, 1, "not a regular file; not read")
+            size = status.st_size
+            if size <= MAX_FILE_BYTES:
+                raw = file.read(MAX_FILE_BYTES + 1)
+                size = len(raw)  # it may have grown since
     except OSError as exc:
         raise SourceError(name, 1, 1, f"cannot read: {exc.strerror or exc}") from exc
+    if size > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 2**20
+        raise SourceError(name, 1, 1, f"file is {size / 1e6:.1f} MB; a DOI file may be at most {limit} MiB")
     return parse_source(raw, name)
 
 
@@ -248,79 +257,130 @@ class _Composer:
         if value in _BOOL:
             return _BOOL[value]
         if _INT.match(value):
-            return int(value)
+            return self._integer(event, value, 10)
         if _INT_OCT.match(value):
-            return int(value[2:], 8)
+            return self._integer(event, value, 8)
         if _INT_HEX.match(value):
-            return int(value[2:], 16)
+            return self._integer(event, value, 16)
         if _FLOAT.match(value) and value not in {".", "+.", "-."}:
-            return float(value)
-        if _INF.match(value):
-            return float("-inf") if value.startswith("-") else float("inf")
-        if _NAN.match(value):
-            return float("nan")
+            number = float(value)
+            if not math.isfinite(number):
+                raise self._fail(event, f"the number {_short(value)} is too large (out of range of a float)")
+            return number
+        if _INF.match(value) or _NAN.match(value):
+            # Neither JSON nor DataCite has them, and range checks on NaN are always false.
+            raise self._fail(
+                event, f"{value} is not a finite number: JSON and DataCite have no NaN or Infinity"
+                " (quote it to mean the text)",
+            )  # fmt: skip
         return value
+
+    def _integer(self, event: ScalarEvent, value: str, base: int) -> int:
+        """An integer that JSON tools and DataCite can hold: within 64 bits, or a located error."""
+        digits = value.lstrip("+-")[0 if base == 10 else 2 :]
+        number = int(digits, base) if len(digits.lstrip("0")) <= 64 else _LONG_INT
+        if number > _LONG_INT - 1:
+            raise self._fail(event, f"the integer {_short(value)} is out of range (at most 2^63 - 1 in size)")
+        return -number if value.startswith("-") else number
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def find_yaml_files(paths: Iterable[Path], root: Path) -> tuple[list[Path], list[Skipped]]:
     """Every YAML file at or below `paths`, sorted, plus what was passed over and why.
 
     Symbolic links are followed only while they stay inside `root` (the repository): a link that
-    leads out of it could make a pull request read any file on the CI runner.
+    leads out of it could make a pull request read any file on the CI runner. Whatever else a pull
+    request can put under a folder (link loops, broken links, FIFOs, folders named like DOI
+    files, names that are not UTF-8, folders that cannot be listed) is passed over with a reason.
     """
     root = root.resolve()
     found: set[Path] = set()
     skipped: list[Skipped] = []
     for start in paths:
-        if not start.exists() and not start.is_symlink():
-            skipped.append(Skipped(str(start), "no such file or directory", True))
+        if not os.path.lexists(start):
+            skipped.append(Skipped(_printable(str(start)), "no such file or directory", True))
             continue
-        for path in _walk(start):
-            display = _display(path, root)
+        for path in _walk(start, root, skipped):
             if path.name.startswith("."):
                 continue
-            if path.is_symlink() and not _inside(path.resolve(), root):
-                skipped.append(Skipped(display, "symbolic link leads outside the repository; not read", True))
-                continue
-            if path.is_dir():
-                skipped.append(Skipped(display, "symbolic link to a directory; not followed", False))
-                continue
-            if path.suffix.lower() not in YAML_SUFFIXES:
-                skipped.append(Skipped(display, "not a DOI file (expected .yaml or .yml); ignored", False))
-                continue
-            if not path.is_file():
-                skipped.append(Skipped(display, "not a regular file; not read", True))
-                continue
-            found.add(path)
+            problem = _problem(path, root)
+            if problem is None:
+                found.add(path)
+            else:
+                skipped.append(Skipped(_display(path, root), *problem))
     return sorted(found), skipped
 
 
-def _walk(start: Path) -> Iterator[Path]:
-    if not start.is_dir() or start.is_symlink():
+def _problem(path: Path, root: Path) -> tuple[str, bool] | None:
+    """Why `path` is not read as a DOI file (the reason, and whether that is an error), or None."""
+    is_link = os.path.islink(path)
+    if is_link and not _inside(Path(os.path.realpath(path)), root):
+        return "symbolic link leads outside the repository; not read", True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop; not read", True
+        if exc.errno == errno.ENOENT and is_link:
+            return "broken symbolic link (its target does not exist); not read", True
+        return f"cannot read: {exc.strerror or exc}", True
+    if stat.S_ISDIR(mode):
+        if is_link:
+            return "symbolic link to a directory; not followed", False
+        return "a directory named like a DOI file; not read", True
+    if path.suffix.lower() not in YAML_SUFFIXES:
+        return "not a DOI file (expected .yaml or .yml); ignored", False
+    if not stat.S_ISREG(mode):  # a FIFO would block the read for ever; a device is no DOI file
+        return "not a regular file; not read", True
+    relative = _relative(path, root)
+    if _printable(relative) != relative:
+        return "the file name is not UTF-8; rename the file", True
+    return None
+
+
+def _walk(start: Path, root: Path, skipped: list[Skipped]) -> Iterator[Path]:
+    """The files under `start`, and the folders that are not descended into (to be reported)."""
+    if os.path.islink(start) or not os.path.isdir(start):
         yield start
         return
-    for dirpath, dirnames, filenames in os.walk(start):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+
+    def unlisted(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else start
+        reason = f"cannot list the folder: {error.strerror or error}"
+        skipped.append(Skipped(_display(where, root), reason, True))
+
+    for dirpath, dirnames, filenames in os.walk(start, onerror=unlisted):
         base = Path(dirpath)
-        for name in sorted(filenames):
+        # Links to folders (they may loop) and folders named like DOI files are reported, not entered.
+        odd = [d for d in dirnames if os.path.islink(base / d) or Path(d).suffix.lower() in YAML_SUFFIXES]
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in odd)
+        for name in sorted([*filenames, *odd]):
             yield base / name
-        # Directory symlinks are not descended into by os.walk; report them like files.
-        for name in dirnames:
-            if (base / name).is_symlink():
-                yield base / name
 
 
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _display(path: Path, root: Path) -> str:
-    """The path as users should see it: relative to the repository when inside it."""
+def _relative(path: Path, root: Path) -> str:
     absolute = Path(os.path.abspath(path))
     try:
         return absolute.relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def _display(path: Path, root: Path) -> str:
+    """The path as users should see it: relative to the repository when inside it, printable."""
+    return _printable(_relative(path, root))
+
+
+def _printable(name: str) -> str:
+    """A file name that is not UTF-8 (its bytes kept as surrogates) with those bytes as `\\xNN`."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def write_text(path: Path, text: str) -> None:

@@ -11,7 +11,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .datacite import DataCiteClient, RateBudget
+from .datacite import DataCiteClient, Deadline, RateBudget
 from .desired import Desired
 from .environment import Endpoint, open_endpoint, password_for
 from .git import head_commit
@@ -31,11 +31,12 @@ class Planned:
 
 @contextmanager
 def connect(
-    config: Config, env: Mapping[str, str] | None = None
+    config: Config, env: Mapping[str, str] | None = None, *, deadline: Deadline | None = None
 ) -> Iterator[tuple[Endpoint, dict[str, DataCiteClient]]]:
     """The endpoint of the config's environment and one client per repository account.
 
     The clients share one rate budget: DataCite counts requests per caller, not per account.
+    With `deadline`, none of them starts a request past it.
     """
     env = os.environ if env is None else env
     with ExitStack() as stack:
@@ -45,7 +46,7 @@ def connect(
         for repository in config.repositories:
             password = password_for(repository, env, embedded=endpoint.embedded)
             client = DataCiteClient(
-                endpoint.url, repository.id, password, budget=budget, mailto=config.mailto
+                endpoint.url, repository.id, password, budget=budget, mailto=config.mailto, deadline=deadline
             )
             clients[repository.id] = stack.enter_context(client)
         yield endpoint, clients

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from .doi import path_problem
 from .identifiers import check_date, check_language, check_related_identifier, check_scheme_identifier
 from .model import Repository, Severity, escape_pointer_token
 from .suffix import is_opaque_suffix
@@ -20,7 +21,7 @@ from .suffix import is_opaque_suffix
 # DataCite refuses to create DOIs outside this pattern (lupo's create-time check); older DOIs may
 # hold other characters such as "+" and keep working.
 DOI_CREATE = re.compile(r"^10\.\d{4,5}/[-._;()/:a-zA-Z0-9*~$=]+$")
-DOI_ANY = re.compile(r"^10\.\d{4,9}/\S+$")
+DOI_ANY = re.compile(r"^10\.[0-9]{4,9}/\S+$")
 _CONTENT_SUFFIXES = (
     ".pdf", ".zip", ".csv", ".tsv", ".xlsx", ".xls", ".docx", ".doc", ".pptx", ".tar", ".gz", ".tgz",
     ".bz2", ".xz", ".7z", ".rar", ".json", ".xml", ".nc", ".h5", ".hdf5", ".txt", ".mp4", ".mp3",
@@ -69,6 +70,11 @@ def _items(record: Mapping[str, Any], key: str) -> Iterator[tuple[int, Mapping[s
 def doi_syntax(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
     doi = _str(record.get("doi"))
     if doi is None:
+        return
+    # Unsafe characters first: a look-alike digit in the prefix is worth naming as such.
+    problem = path_problem(doi)
+    if problem and (DOI_ANY.match(doi) or not doi.isascii()):
+        yield Finding(Severity.ERROR, "/doi", f"{doi!r} {problem}", "doi-path")
         return
     if not DOI_ANY.match(doi):
         yield Finding(

@@ -78,6 +78,12 @@ class Repo:
         return self.root / "doiac.yaml"
 
 
+@pytest.fixture(autouse=True)
+def _lock_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apply locks of the tests live in one folder of the test run, never in the user's cache."""
+    monkeypatch.setenv("DOIAC_LOCK_DIR", str(tmp_path_factory.getbasetemp() / "locks"))
+
+
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
     monkeypatch.chdir(tmp_path)

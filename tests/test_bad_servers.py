@@ -40,6 +40,11 @@ ANSWERS: dict[str, Answer] = {
     "not-an-object": lambda m, p: _json(200, ["a", "list"]),
     "cursor-stuck": lambda m, p: _page("http://127.0.0.1/dois?page%5Bcursor%5D=same"),
     "html": lambda m, p: (502, {"Content-Type": "text/html"}, b"<html>Bad gateway</html>"),
+    # Python's json module reads NaN and Infinity, which JSON has not: a plan file would hold them.
+    "nan": lambda m, p: (200, {"Content-Type": "application/json"},
+                         b'{"data": [{"id": "10.80000/aaaa-0000", "attributes": {"sizes": NaN}}]}'),
+    "infinity": lambda m, p: (200, {"Content-Type": "application/json"}, b'{"data": [], "meta": {"total": -Infinity}}'),
+    "deep-json": lambda m, p: (200, {"Content-Type": "application/json"}, b"[" * 100_000),
 }  # fmt: skip
 EXPECTED = {
     "401": "401: Bad credentials.",
@@ -50,6 +55,9 @@ EXPECTED = {
     "not-an-object": "the answer is not a JSON object",
     "cursor-stuck": "the list's next page repeats a page already read",
     "html": "502",
+    "nan": "the answer is not JSON",
+    "infinity": "the answer is not JSON",
+    "deep-json": "the answer is not JSON",
 }
 
 

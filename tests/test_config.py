@@ -72,6 +72,9 @@ BAD = [
      ["doiac.yaml:1:14: /environment: 'staging' is not sandbox, test, production or an http(s) URL"]),
     ("http-off-loopback", "environment: http://api.example.org\nrepositories:\n  - {id: A.B, prefixes: ['10.80000'], path: d/}\n",
      ["doiac.yaml:1:14: /environment: plain http is allowed only on loopback (passwords travel in it)"]),
+    ("user-in-url", "environment: http://localhost@192.0.2.2:18081\nrepositories:\n  - {id: A.B, prefixes: ['10.80000'], path: d/}\n",
+     ["doiac.yaml:1:14: /environment: a user or password in the URL is refused: the password comes from the "
+      "variable password_env names"]),
     ("shared-prefix-and-path",
      "repositories:\n  - {id: A.B, prefixes: ['10.80000'], path: d/}\n  - {id: A.C, prefixes: ['10.80000'], path: ./d}\n",
      ["doiac.yaml:3:26: /repositories/1/prefixes/0: prefix 10.80000 is already listed under repository #1; "

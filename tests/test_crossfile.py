@@ -36,7 +36,7 @@ def test_duplicates_name_each_other() -> None:
             "a.yaml", Severity.ERROR, "/doi", "DOI 10.80000/x is also declared in b.yaml", "duplicate-doi"
         ),
         FileFinding(
-            "b.yaml", Severity.ERROR, "/doi", "DOI 10.80000/x is also declared in a.yaml", "duplicate-doi"
+            "b.yaml", Severity.ERROR, "/doi", "DOI 10.80000/X is also declared in a.yaml", "duplicate-doi"
         ),
     ]
 

@@ -14,6 +14,8 @@ from reconciler.datacite import DataCiteClient, RateBudget, Retry
 from reconciler.errors import ApiAuthError, ApiError, ApiTransportError
 from reconciler.sandbox import Client, SandboxOptions, SandboxServer
 
+from .helpers.sandbox_admin import admin
+
 SECRET = "s3cr3t-Pa55word-do-not-print"
 FULL = {"creators": [{"name": "Doe, Jane"}], "titles": [{"title": "T"}], "publisher": "P", "publicationYear": 2024,
         "types": {"resourceTypeGeneral": "Dataset"}}  # fmt: skip
@@ -30,7 +32,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def client(server: SandboxServer) -> Iterator[DataCiteClient]:
-    httpx.post(f"{server.url}/_sandbox/reset")
+    httpx.post(f"{server.url}/_sandbox/reset", headers=admin(server))
     with DataCiteClient(server.url, "EXAMPLE.REPO", SECRET, sleep=lambda s: None) as dc:
         yield dc
 
@@ -60,10 +62,11 @@ def test_validation_errors_come_back_as_data(client: DataCiteClient) -> None:
 def test_list_walks_every_page_and_counts_requests(client: DataCiteClient, server: SandboxServer) -> None:
     records = [{"doi": f"10.80000/l{n:04d}", "client": "EXAMPLE.REPO", "state": "draft", "attributes": {}}
                for n in range(2300)]  # fmt: skip
-    httpx.post(f"{server.url}/_sandbox/seed", json=records, timeout=60)
-    before = httpx.get(f"{server.url}/_sandbox/stats").json()["requests"].get("GET /dois", 0)
+    httpx.post(f"{server.url}/_sandbox/seed", json=records, headers=admin(server), timeout=60)
+    stats = f"{server.url}/_sandbox/stats"
+    before = httpx.get(stats, headers=admin(server)).json()["requests"].get("GET /dois", 0)
     listed = [r["id"] for r in client.list_dois(client_id="example.repo", page_size=1000)]
-    after = httpx.get(f"{server.url}/_sandbox/stats").json()["requests"]["GET /dois"]
+    after = httpx.get(stats, headers=admin(server)).json()["requests"]["GET /dois"]
     assert listed == [r["doi"] for r in records]
     assert after - before == 3
 
@@ -174,8 +177,8 @@ def test_path_quoting(tmp_path: Path) -> None:
         return httpx.Response(404, json={})
 
     dc, _ = mock(handler)
-    dc.get("10.80000/A B")
-    assert seen == ["/dois/10.80000/a%20b?affiliation=true&publisher=true"]
+    dc.get("10.80000/A?B#C")
+    assert seen == ["/dois/10.80000/a%3Fb%23c?affiliation=true&publisher=true"]
 
 
 def test_rate_budget_paces_evenly_by_default() -> None:

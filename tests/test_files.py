@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 
@@ -34,7 +33,17 @@ OK_CASES = [
     ("block-literal", b"d: |\n  line one\n  line two\n", {"d": "line one\nline two\n"}),
     ("utf8-bom", b"\xef\xbb\xbfa: \xc3\xa9\n", {"a": "é"}),
     ("flow-collections", b"a: [1, {b: 2}]\n", {"a": [1, {"b": 2}]}),
-    ("infinity", b"a: .inf\nb: -.Inf\n", {"a": float("inf"), "b": float("-inf")}),
+    ("quoted-nan-is-text", b"a: '.nan'\nb: \".inf\"\n", {"a": ".nan", "b": ".inf"}),
+    (
+        "int64-edges",
+        b"a: 9223372036854775807\nb: -9223372036854775807\nc: 0x7fffffffffffffff\n",
+        {"a": 2**63 - 1, "b": -(2**63 - 1), "c": 2**63 - 1},
+    ),
+    (
+        "leading-zeros",
+        b"a: 000000000000000000000000000000000000000000000000000000000000000000000042\n",
+        {"a": 42},
+    ),
     ("explicit-document", b"---\na: 1\n...\n", {"a": 1}),
 ]
 
@@ -44,9 +53,32 @@ def test_parse_values(raw: bytes, expected: dict[str, object]) -> None:
     assert parse_source(raw, "f.yaml").data == expected
 
 
-def test_nan_is_a_float() -> None:
-    value = parse_source(b"a: .nan\n", "f.yaml").data["a"]
-    assert math.isnan(value)
+NUMBER_CASES = [
+    ("nan", b"a: .nan\n", 1, 4, ".nan is not a finite number"),
+    ("infinity", b"a: 1\nb: .inf\n", 2, 4, ".inf is not a finite number"),
+    ("minus-infinity", b"a: -.Inf\n", 1, 4, "-.Inf is not a finite number"),
+    ("float-overflow", b"a: 1e400\n", 1, 4, "the number 1e400 is too large"),
+    (
+        "int-over-64-bits",
+        b"a: 9223372036854775808\n",
+        1,
+        4,
+        "the integer 9223372036854775808 is out of range",
+    ),
+    ("int-5000-digits", b"a: " + b"9" * 5000 + b"\n", 1, 4, "(5,000 characters) is out of range"),
+    ("hex-5000-digits", b"a: 0x" + b"f" * 5000 + b"\n", 1, 4, "(5,002 characters) is out of range"),
+]
+
+
+@pytest.mark.parametrize(("raw", "line", "column", "message"), [c[1:] for c in NUMBER_CASES],
+                         ids=[c[0] for c in NUMBER_CASES])  # fmt: skip
+def test_numbers_json_cannot_hold_are_located_errors(
+    raw: bytes, line: int, column: int, message: str
+) -> None:
+    with pytest.raises(SourceError) as caught:
+        parse_source(raw, "f.yaml")
+    assert (caught.value.line, caught.value.column) == (line, column)
+    assert message in caught.value.message
 
 
 BAD_CASES = [

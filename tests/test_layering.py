@@ -11,10 +11,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "reconciler"
 
 # Lower number = lower layer. A module may import its own layer or below, never above.
 LAYERS = {
-    "__about__": 0, "errors": 0, "model": 0, "schemas": 0, "suffix": 0,
+    "__about__": 0, "doi": 0, "errors": 0, "model": 0, "schemas": 0, "suffix": 0,
     "validate": 1, "payload": 1, "identifiers": 1, "rules": 1, "crossfile": 1, "normalize": 1, "diff": 1, "planner": 1,
     "render": 1,
-    "files": 2, "config": 2, "datacite": 2, "apply": 2, "sandbox": 2, "environment": 2, "live": 2, "git": 2, "workers": 2,
+    "files": 2, "config": 2, "datacite": 2, "lock": 2, "apply": 2, "sandbox": 2, "environment": 2, "live": 2, "git": 2, "workers": 2,
     "desired": 3, "planning": 3, "applying": 3,
     "cli": 4, "__main__": 4, "__init__": 5,
 }  # fmt: skip

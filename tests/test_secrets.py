@@ -28,6 +28,7 @@ from reconciler.errors import ApiAuthError, ApiError, ApiTransportError, Reconci
 from reconciler.sandbox import Client, SandboxOptions, SandboxServer
 
 from .conftest import CONFIG, FINDABLE, Repo
+from .helpers.sandbox_admin import admin
 
 SECRET = "Pa55-Recognisable-7c1d"
 USER = "EXAMPLE.REPO"
@@ -81,7 +82,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]
 
 
 def _admin(server: SandboxServer, action: str, body: dict[str, Any]) -> None:
-    response = httpx.post(f"{server.url}/_sandbox/{action}", json=body, timeout=10)
+    response = httpx.post(f"{server.url}/_sandbox/{action}", json=body, headers=admin(server), timeout=10)
     assert response.status_code in (200, 201), response.text
 
 

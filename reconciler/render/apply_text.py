@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..model import ApplyReport, FieldResult, Outcome
+from .plan_text import printable
 
 _MARKS = {"done": "✓", "failed": "✗", "stale": "!"}
 _COLOURS = {"done": "\033[32m", "failed": "\033[31m", "stale": "\033[33m"}
@@ -13,7 +14,7 @@ _RESET = "\033[0m"
 
 
 def _compact(value: Any, limit: int = 80) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    text = printable(json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -26,9 +27,9 @@ def _read_back(outcome: Outcome) -> str:
     parts = []
     for field in odd:
         if field.result is FieldResult.REWRITTEN:
-            parts.append(f"{field.pointer} rewritten by DataCite as {_compact(field.value)}")
+            parts.append(f"{printable(field.pointer)} rewritten by DataCite as {_compact(field.value)}")
         else:
-            parts.append(f"{field.pointer} not applied (DataCite holds {_compact(field.value)})")
+            parts.append(f"{printable(field.pointer)} not applied (DataCite holds {_compact(field.value)})")
     return "read back: " + "; ".join(parts)
 
 
@@ -37,7 +38,8 @@ def render_outcome(outcome: Outcome, *, colour: bool = False) -> str:
     mark = _MARKS.get(outcome.status, "?")
     if colour:
         mark = f"{_COLOURS.get(outcome.status, '')}{mark}{_RESET}"
-    line = f"  {mark} {outcome.doi:<28} {outcome.message}"
+    # DataCite's messages and the read-back values come from the network: escaped like the plan.
+    line = f"  {mark} {printable(outcome.doi):<28} {printable(outcome.message)}"
     read_back = _read_back(outcome)
     if read_back:
         line += f"\n      {read_back}"

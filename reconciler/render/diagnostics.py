@@ -6,20 +6,22 @@ import json
 from collections.abc import Sequence
 
 from ..model import Diagnostic, Severity
+from .plan_text import printable
 
 FORMATS = ("text", "github", "json")
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def render_text(diagnostics: Sequence[Diagnostic]) -> str:
+    # Paths, keys and quoted values come from files a pull request wrote: escaped like the plan.
     return "".join(
-        f"{d.path}:{d.line}:{d.column}: {d.severity.value}: {d.pointer or '/'}: {d.message}\n"
+        printable(f"{d.path}:{d.line}:{d.column}: {d.severity.value}: {d.pointer or '/'}: {d.message}") + "\n"
         for d in diagnostics
     )
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -55,7 +57,7 @@ def render_json(diagnostics: Sequence[Diagnostic], files: int) -> str:
             for d in diagnostics
         ],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..__about__ import __version__
+from ..doi import path_problem
 from ..model import MISSING, Action, Change, FieldDiff, Plan, PlanContext, Problem, Severity, Unmanaged
 
 FORMAT_VERSION = 1
@@ -36,7 +37,7 @@ _JSON_TYPES = (
 
 def render_plan_json(plan: Plan, context: PlanContext) -> str:
     """The JSON plan, indented, with a trailing newline."""
-    return json.dumps(plan_to_dict(plan, context), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(plan_to_dict(plan, context), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def plan_summary(plan: Plan) -> dict[str, int]:
@@ -142,7 +143,7 @@ def _change(data: dict[str, Any], where: str) -> Change:
             f"{where}/action: expected one of {', '.join(a.value for a in Action)}, got {action!r}"
         )
     return Change(
-        doi=_get(data, "doi", "a string", where),
+        doi=_doi(data, where),
         action=Action(action),
         repository=_get(data, "repository", "a string", where),
         path=_get(data, "path", "a string or null", where),
@@ -191,6 +192,14 @@ def _unmanaged(data: dict[str, Any], where: str) -> Unmanaged:
         state=_get(data, "state", "a string", where),
         repository=_get(data, "repository", "a string", where),
     )
+
+
+def _doi(data: dict[str, Any], where: str) -> str:
+    """A change's DOI: one that a request path names exactly, or the plan is refused."""
+    doi: str = _get(data, "doi", "a string", where)
+    if problem := path_problem(doi):
+        raise ValueError(f"{where}/doi: {doi!r} {problem}")
+    return doi
 
 
 def _get(data: dict[str, Any], key: str, kind: str, where: str) -> Any:

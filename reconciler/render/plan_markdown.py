@@ -18,9 +18,11 @@ from .plan_text import (
     anonymous_text,
     attribute_count,
     blocked_text,
+    endpoint_url,
     format_change,
     format_value,
     header_text,
+    is_url,
     plural,
     printable,
     state_text,
@@ -68,9 +70,9 @@ def render_plan_markdown(plan: Plan, context: PlanContext, *, limit: int = 60_00
 
 
 def _head(plan: Plan, context: PlanContext) -> str:
-    where = _escape(
-        printable(f"{', '.join(context.repositories) or 'no repository'} on {context.environment}")
-    )
+    url = _code(endpoint_url(context.endpoint))  # a code span: GitHub must not make it a link
+    place = url if is_url(context.environment) else f"{_escape(printable(context.environment))} ({url})"
+    where = f"{_escape(printable(', '.join(context.repositories) or 'no repository'))} on {place}"
     if plan.changes or plan.problems:
         verdict = f"{_escape(summarise_plan(plan))} {_escape(blocked_text(plan))}".rstrip()
     else:

@@ -11,6 +11,7 @@ import re
 import textwrap
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ..model import Action, Change, FieldDiff, Plan, PlanContext, Severity
 
@@ -31,8 +32,11 @@ _LEAD = len("? unmanaged")
 _POINTER = 24
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # C0 and C1 controls: a value from a file or from DataCite must not move the cursor or start an
-# escape sequence on the terminal (C1 includes CSI, U+009B).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# escape sequence on the terminal (C1 includes CSI, U+009B). Bidirectional overrides, embeddings
+# and isolates must not reorder what a reviewer reads (a DOI or URL shown reversed: "Trojan
+# Source"); line and paragraph separators must not break a line; zero-width characters must not
+# hide a difference between two values that look equal.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
 _GREEN, _YELLOW, _CYAN, _RED = "32", "33", "36", "31"
 _COLOURS = {
     Action.CREATE: _GREEN,
@@ -95,12 +99,13 @@ def _compact(value: Any) -> str:
         return "{" + ", ".join(items) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_compact(v) for v in value) + "]"
-    # json.dumps escapes control characters, so a value can never break the line it sits on.
-    return json.dumps(value, ensure_ascii=False, default=str)
+    # json.dumps escapes C0 controls and printable() the rest, so a value can never break the line
+    # it sits on nor reorder it.
+    return printable(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def _key(key: str) -> str:
-    return key if _KEY.match(key) else json.dumps(key, ensure_ascii=False)
+    return key if _KEY.match(key) else printable(json.dumps(key, ensure_ascii=False))
 
 
 def state_text(change: Change) -> str:
@@ -141,9 +146,29 @@ def header_text(context: PlanContext) -> str:
     """`EXAMPLE.REPO on sandbox (http://127.0.0.1:49811) · 8 files · live read in 1 request`."""
     repositories = ", ".join(context.repositories) or "no repository"
     return printable(
-        f"{repositories} on {context.environment} ({context.endpoint}) · {plural(context.files, 'file')}"
+        f"{repositories} on {where_text(context)} · {plural(context.files, 'file')}"
         f" · live read in {plural(context.requests, 'request')}"
     )
+
+
+def where_text(context: PlanContext) -> str:
+    """`test (https://api.test.datacite.org)`, or a URL environment's URL: the host the plan read.
+
+    Shown without any user, password, query or fragment (the config refuses them anyway).
+    """
+    url = endpoint_url(context.endpoint)
+    return url if is_url(context.environment) else f"{context.environment} ({url})"
+
+
+def is_url(environment: str) -> bool:
+    """Whether the environment is a URL rather than sandbox, test or production."""
+    return "://" in environment
+
+
+def endpoint_url(url: str) -> str:
+    """`url` as the plan header shows it: scheme, host, port and path, nothing before the host."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
 
 
 def anonymous_text(repository: str) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import random
-import zlib
 from collections import Counter
 from typing import Any
 from urllib.parse import parse_qsl
@@ -16,30 +14,16 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..suffix import mint_suffix
+from .admin import Admin, new_token
 from .auth import ConsumerHeaders, authenticate, remember
 from .faults import FaultMiddleware, Faults
 from .listing import list_dois
+from .messages import TITLES, error, query_int, read_json
 from .serialize import index_document, resource, timestamp
 from .store import Client, Store
 from .writes import WriteError, target_doi, write
 
-MAX_BODY = 10 * 1024 * 1024
-TITLES = {
-    400: "Bad request",
-    401: "Bad credentials.",
-    403: "You are not authorized to access this resource.",
-    404: "The resource you are looking for doesn't exist.",
-    405: "Method not allowed",
-    406: "The content type is not recognized.",
-    413: "Request entity too large",
-}
 JSONAPI = "application/vnd.api+json"
-
-
-def error(status: int, title: str | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
-    """DataCite's generic error body: {"errors": [{"status": "404", "title": "…"}]}."""
-    body = {"errors": [{"status": str(status), "title": title or TITLES.get(status, "Error")}]}
-    return JSONResponse(body, status_code=status, headers=headers)
 
 
 class Sandbox:
@@ -103,7 +87,7 @@ class Sandbox:
 
     async def _writer(self, request: Request) -> tuple[Client, Any] | Response:
         """The parsed body and the client a write comes from, or the error response."""
-        body = await _body(request)
+        body = await read_json(request)
         if isinstance(body, Response):
             return body
         _, client = self.credentials(request)
@@ -167,7 +151,7 @@ class Sandbox:
             return JSONResponse(
                 {"errors": [{"status": "422", "title": "Parameter prefix is required"}]}, status_code=422
             )
-        number = min(max(_int(request.query_params.get("number"), 1), 1), 1000)
+        number = min(max(query_int(request.query_params.get("number"), 1), 1), 1000)
         base, _, shoulder = prefix.partition("/")
         return JSONResponse({"dois": [f"{base}/{mint_suffix(self.rng, shoulder)}" for _ in range(number)]})
 
@@ -180,76 +164,6 @@ class Sandbox:
         if isinstance(body, str):
             return Response(body, status_code=status, media_type="application/json")
         return JSONResponse(body, status_code=status)
-
-    # -- admin ---------------------------------------------------------------------------------
-
-    async def admin(self, request: Request) -> Response:
-        """/_sandbox/{action}: stats, config, reset, repositories, seed (no auth, no faults)."""
-        action, method = request.path_params["action"], request.method
-        if (action, method) == ("stats", "GET"):
-            return JSONResponse({"requests": dict(self.counters), "total": sum(self.counters.values())})
-        if (action, method) == ("config", "GET"):
-            return JSONResponse({**self.faults.describe(), "index_lag": self.store.index_lag})
-        if (action, method) == ("reset", "POST"):
-            self.store.reset()
-            self.counters.clear()
-            return JSONResponse({"reset": True})
-        if method != "POST" or action not in ("config", "repositories", "seed"):
-            return error(404)
-        body = await _body(request)
-        if isinstance(body, Response):
-            return body
-        try:
-            if action != "seed" and not isinstance(body, dict):
-                raise TypeError("expected a JSON object")
-            if action == "config":
-                self.faults.update(body)
-                if "index_lag" in body:
-                    self.store.index_lag = float(body["index_lag"])
-                return JSONResponse({**self.faults.describe(), "index_lag": self.store.index_lag})
-            if action == "repositories":
-                client = Client(body["id"].upper(), str(body["password"]), tuple(body["prefixes"]),
-                                tuple(body.get("domains") or ("*",)), body.get("api_key"))  # fmt: skip
-                self.store.put_client(client)
-                return JSONResponse({"id": client.id}, status_code=201)
-            return self.seed(body if isinstance(body, list) else [body])
-        except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            return error(422, f"/_sandbox/{action}: unusable request body ({type(exc).__name__}: {exc})")
-
-    def seed(self, records: list[dict[str, Any]]) -> Response:
-        """Load `{"doi", "state", "client", "attributes"[, "url"]}` records as if their repositories
-        had written them: no auth, but DataCite's whole write path (rewrites, validation), then one
-        bulk transaction straight into the list index. One refused record refuses the batch."""
-        rows = []
-        for number, record in enumerate(records):
-            name = record.get("client")
-            client = (
-                self.store.client(name) if name else self.store.client_for_prefix(record["doi"].split("/")[0])
-            )
-            if client is None:
-                title = f"unknown repository {name or record['doi']}"
-                return JSONResponse(
-                    {"errors": [{"status": "422", "title": title, "record": number}]}, status_code=422
-                )
-            attributes = dict(record.get("attributes") or {})
-            if "url" in record:
-                attributes["url"] = record["url"]
-            event = {"draft": None, "registered": "register", "findable": "publish"}[
-                record.get("state", "draft")
-            ]
-            if event:
-                attributes["event"] = event
-            try:
-                outcome = write(
-                    client, self.store.get(record["doi"]), record["doi"], attributes, method="PUT"
-                )
-            except WriteError as exc:
-                return JSONResponse(
-                    {"errors": [{**e, "record": number} for e in exc.errors]}, status_code=exc.status
-                )
-            rows.append((outcome.row, index_document(outcome.row)))
-        self.store.save_many(rows, who="sandbox")
-        return JSONResponse({"seeded": len(rows)})
 
 
 def _attributes(body: Any) -> dict[str, Any] | None:
@@ -270,44 +184,6 @@ def _iso(ms: int) -> str:
     return timestamp(ms, precise=True) or ""
 
 
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value else default
-    except ValueError:
-        return default
-
-
-def _unpack(raw: bytes) -> bytes:
-    """gzip, zlib or raw deflate, at most MAX_BODY + 1 bytes of it."""
-    try:
-        return zlib.decompressobj(wbits=47).decompress(raw, MAX_BODY + 1)  # 47: gzip or zlib header
-    except zlib.error:
-        return zlib.decompressobj(wbits=-15).decompress(raw, MAX_BODY + 1)
-
-
-async def _body(request: Request) -> Any:
-    """The JSON body, or the error response: 413 past MAX_BODY (sent or unpacked), 400 if unparsable."""
-    if _int(request.headers.get("content-length"), 0) > MAX_BODY:
-        return error(413)
-    raw = bytearray()
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY:
-            return error(413)
-    encoding = request.headers.get("content-encoding", "").lower()
-    try:
-        if encoding in ("gzip", "deflate"):
-            # gzip or zlib-wrapped deflate, unpacked with a ceiling: a small bomb is no way to a 500.
-            data = _unpack(bytes(raw))
-            if len(data) > MAX_BODY:
-                return error(413)
-        else:
-            data = bytes(raw)
-        return json.loads(data or b"{}")
-    except (zlib.error, ValueError) as exc:
-        return error(400, f"The request body is not valid JSON: {exc.__class__.__name__}")
-
-
 async def _not_found(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 404
     return error(status, None if status in TITLES else str(getattr(exc, "detail", "")))
@@ -317,10 +193,13 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return error(500, "Internal server error")
 
 
-def create_app(store: Store, faults: Faults | None = None, *, seed: int = 0) -> Starlette:
-    """The sandbox as an ASGI app over `store`."""
+def create_app(
+    store: Store, faults: Faults | None = None, *, seed: int = 0, admin_token: str | None = None
+) -> Starlette:
+    """The sandbox as an ASGI app over `store`; `/_sandbox/…` answers to `admin_token` (default: a new one)."""
     faults = faults or Faults()
     sandbox = Sandbox(store, faults, seed)
+    admin = Admin(store, faults, sandbox.counters, new_token() if admin_token is None else admin_token)
 
     async def heartbeat(request: Request) -> Response:
         return PlainTextResponse("OK")
@@ -332,11 +211,12 @@ def create_app(store: Store, faults: Faults | None = None, *, seed: int = 0) -> 
         Route("/dois/random", sandbox.random_dois, methods=["GET"]),
         Route("/dois/validate", sandbox.validate, methods=["POST"]),
         Route("/dois/{doi:path}", sandbox.one, methods=["GET", "PUT", "PATCH", "DELETE"]),
-        Route("/_sandbox/{action}", sandbox.admin, methods=["GET", "POST"]),
+        Route("/_sandbox/{action}", admin.handle, methods=["GET", "POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _not_found, Exception: _server_error})
     # Added first = inner: 429s and injected failures come from DataCite's firewall, not from lupo.
     app.add_middleware(ConsumerHeaders, store=store)
     app.add_middleware(FaultMiddleware, faults=faults, counters=sandbox.counters)
     app.state.sandbox = sandbox
+    app.state.admin = admin
     return app

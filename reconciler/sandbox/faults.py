@@ -1,9 +1,11 @@
-"""Operational switches: latency, rate limiting (429 + Retry-After) and injected failures.
+"""Operational switches: latency, rate limiting (429 + Retry-After), injected failures, lost answers.
 
 All of them can change at run time (POST /_sandbox/config). A failure is one of DataCite's
 transient 5xx answers or a dropped connection: over a socket the connection is closed without a
 single byte of response (the server offers an abort under the `DROP_EXTENSION` ASGI extension);
-in process, where there is no connection, the request raises `DroppedConnection` instead.
+in process, where there is no connection, the request raises `DroppedConnection` instead. A lost
+answer is a dropped connection after a write ran to the end: the change landed, the client never
+hears of it.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .settings import check_settings
 
 RATE_LIMITED = "Your request has been rate limited. See https://support.datacite.org/docs/rate-limit."
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 DROP_EXTENSION = "doiac.drop_connection"
@@ -37,27 +42,30 @@ class Faults:
     """At most N requests per SECONDS window, else 429."""
     fail_rate: float = 0.0
     seed: int = 0
+    lose_rate: float = 0.0
+    """Share of writes under /dois whose answer is lost after they ran."""
+    lost: int = field(default=0, init=False)
+    """How many answers were lost so far."""
     _rng: random.Random = field(default_factory=random.Random, repr=False)
     _recent: deque[float] = field(default_factory=deque, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
+        check_settings({"latency_ms": self.latency_ms, "rate_limit": self.rate_limit, "fail_rate": self.fail_rate,
+                        "lose_rate": self.lose_rate, "seed": self.seed})  # fmt: skip
         self._rng.seed(self.seed)
 
-    def update(self, changes: dict[str, Any]) -> None:
+    def update(self, checked: dict[str, Any]) -> None:
+        """Apply settings that `check_settings` returned, all at once."""
         with self._lock:
-            if "latency_ms" in changes:
-                self.latency_ms = float(changes["latency_ms"])
-            if "rate_limit" in changes:
-                limit = changes["rate_limit"]
-                self.rate_limit = (
-                    parse_rate(limit) if isinstance(limit, str) else (tuple(limit) if limit else None)
-                )
+            for name in ("latency_ms", "fail_rate", "lose_rate"):
+                if name in checked:
+                    setattr(self, name, checked[name])
+            if "rate_limit" in checked:
+                self.rate_limit = checked["rate_limit"]
                 self._recent.clear()
-            if "fail_rate" in changes:
-                self.fail_rate = float(changes["fail_rate"])
-            if "seed" in changes:
-                self.seed = int(changes["seed"])
+            if "seed" in checked:
+                self.seed = checked["seed"]
                 self._rng.seed(self.seed)
 
     def describe(self) -> dict[str, Any]:
@@ -66,6 +74,7 @@ class Faults:
             "latency_ms": self.latency_ms,
             "rate_limit": rate,
             "fail_rate": self.fail_rate,
+            "lose_rate": self.lose_rate,
             "seed": self.seed,
         }
 
@@ -89,11 +98,13 @@ class Faults:
                 return None
             return self._rng.choice([500, 502, 503, 504, 0])
 
-
-def parse_rate(text: str) -> tuple[int, float]:
-    """`300/10` → (300, 10.0): 300 requests per 10 seconds."""
-    count, _, seconds = text.partition("/")
-    return int(count), float(seconds or 1)
+    def lose(self) -> bool:
+        """Whether to lose the answer to this write (and count it)."""
+        with self._lock:
+            if self.lose_rate <= 0 or self._rng.random() >= self.lose_rate:
+                return False
+            self.lost += 1
+            return True
 
 
 class FaultMiddleware:
@@ -119,13 +130,7 @@ class FaultMiddleware:
             return
         status = self.faults.failure()
         if status == 0:
-            drop = scope.get("extensions", {}).get(DROP_EXTENSION)
-            if drop is None:
-                raise DroppedConnection("injected: connection dropped")
-            drop["abort"]()
-            # Let the server see the connection go before this request returns, so it does not
-            # answer for us ("ASGI callable returned without starting response" → 500).
-            await asyncio.sleep(0.01)
+            await _drop(scope, "injected: connection dropped")
             return
         if status is not None:
             titles = {
@@ -136,7 +141,36 @@ class FaultMiddleware:
             }
             await _send(send, status, {"errors": [{"status": str(status), "title": titles[status]}]}, {})
             return
+        if _is_write(scope) and self.faults.lose():
+
+            async def unheard(message: Message) -> None:
+                pass
+
+            await self.app(scope, receive, unheard)
+            await _drop(scope, "injected: answer lost after the write ran")
+            return
         await self.app(scope, receive, send)
+
+
+def _is_write(scope: Scope) -> bool:
+    """A request that changes a DOI: /dois/validate changes nothing, its answer is not lost."""
+    path = str(scope["path"])
+    return (
+        scope["method"] in WRITES
+        and (path == "/dois" or path.startswith("/dois/"))
+        and path != "/dois/validate"
+    )
+
+
+async def _drop(scope: Scope, why: str) -> None:
+    """Close the connection without an answer; in process, raise DroppedConnection."""
+    drop = scope.get("extensions", {}).get(DROP_EXTENSION)
+    if drop is None:
+        raise DroppedConnection(why)
+    drop["abort"]()
+    # Let the server see the connection go before this request returns, so it does not
+    # answer for us ("ASGI callable returned without starting response" → 500).
+    await asyncio.sleep(0.01)
 
 
 def _route(path: str) -> str:

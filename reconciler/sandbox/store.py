@@ -4,11 +4,14 @@ DataCite reads one DOI from its SQL database but lists DOIs from a search index 
 asynchronous queue updates after each commit (reference §11.1). The store keeps both: `dois` is
 the database, `list_index` the index, fed through `pending` rows that become visible `index_lag`
 seconds after the write. Deletes leave the index at once, as DataCite's do.
+
+One sandbox at a time serves a file (see `lockfile`): the store holds it from opening to closing.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -17,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .lockfile import hold
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS clients (
@@ -90,19 +95,32 @@ class Store:
         self.index_lag = index_lag
         self.clock = clock
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
+        self._held = None if self.path == ":memory:" else hold(self.path)
+        try:
+            self._db = self._open()
+        except BaseException:
+            if self._held is not None:
+                os.close(self._held)
+            raise
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db.row_factory = sqlite3.Row
         if self.path != ":memory:":
-            self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        columns = {row["name"] for row in self._db.execute("PRAGMA table_info(clients)")}
+            db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_SCHEMA)
+        columns = {row["name"] for row in db.execute("PRAGMA table_info(clients)")}
         if "api_key" not in columns:  # a file written before accounts had API keys
-            self._db.execute("ALTER TABLE clients ADD COLUMN api_key TEXT")
+            db.execute("ALTER TABLE clients ADD COLUMN api_key TEXT")
+        return db
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self._held is not None:
+                os.close(self._held)  # closing the descriptor releases the flock
+                self._held = None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

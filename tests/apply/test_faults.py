@@ -25,6 +25,7 @@ from reconciler.planning import plan_dois
 from reconciler.sandbox import SandboxOptions, SandboxServer
 
 from ..conftest import Repo
+from ..helpers.sandbox_admin import admin
 from . import ACCOUNT, PASSWORD, creates, held_dois, point_at, report_lines, write_dois
 
 COUNT = 500
@@ -46,12 +47,13 @@ def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
 
 
 def _configure(server: SandboxServer, **changes: Any) -> None:
-    response = httpx.post(f"{server.url}/_sandbox/config", json=changes, timeout=10)
+    response = httpx.post(f"{server.url}/_sandbox/config", json=changes, headers=admin(server), timeout=10)
     assert response.status_code == 200, response.text
 
 
 def _stats(server: SandboxServer) -> dict[str, int]:
-    requests: dict[str, int] = httpx.get(f"{server.url}/_sandbox/stats", timeout=10).json()["requests"]
+    stats = httpx.get(f"{server.url}/_sandbox/stats", headers=admin(server), timeout=10)
+    requests: dict[str, int] = stats.json()["requests"]
     return requests
 
 
@@ -107,8 +109,8 @@ def test_500_changes_converge_within_3_runs_under_faults(
 class _LostReadBacks(httpx.BaseTransport):
     """Real HTTP to the sandbox, except that a DOI written through it can no longer be read (503).
 
-    The sandbox's faults strike before a request runs, so they cannot lose the answer to a write
-    that landed, nor fail only the read that follows it.
+    The sandbox's `lose_rate` loses the answer to a write that landed, but no fault of the sandbox
+    fails only the read that follows it.
     """
 
     def __init__(self) -> None:

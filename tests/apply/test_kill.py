@@ -17,6 +17,7 @@ from reconciler.cli import main
 from reconciler.sandbox import SandboxOptions, SandboxServer
 
 from ..conftest import Repo
+from ..helpers.sandbox_admin import admin
 from . import ACCOUNT, PASSWORD, creates, held_dois, point_at, report_lines, write_dois
 
 COUNT = 100
@@ -71,7 +72,7 @@ def test_apply_killed_midway_then_applied_again_converges(
     assert {line["outcome"] for line in before} == {"done"}
     assert len({line["doi"] for line in before}) == len(before)
 
-    httpx.post(f"{sandbox.url}/_sandbox/config", json={"latency_ms": 0}, timeout=10)
+    httpx.post(f"{sandbox.url}/_sandbox/config", json={"latency_ms": 0}, headers=admin(sandbox), timeout=10)
     code = main(["apply", "--auto-approve", "--report", "r.jsonl"])
     out, err = capsys.readouterr()
     assert code == 0, out[-2000:] + err

@@ -17,7 +17,7 @@ DIAGS = [
 def test_text() -> None:
     assert render_text(DIAGS) == (
         "dois/a.yaml:3:5: error: /titles/0/title: expected a string, got a list\n"
-        "dois/b, c.yaml:1:1: warning: /: 50% done: a:b\nnext\n"
+        "dois/b, c.yaml:1:1: warning: /: 50% done: a:b\\nnext\n"
         "dois/d.yaml:2:6: info: /url: tombstone?\n"
     )
 

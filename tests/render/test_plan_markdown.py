@@ -30,7 +30,7 @@ def test_golden() -> None:
 
 def test_no_changes() -> None:
     assert render_plan_markdown(Plan((), 9_994), CONTEXT) == (
-        f"{MARKER}\n**doiac plan** · EXAMPLE.REPO on sandbox: No changes. DataCite matches the files"
+        f"{MARKER}\n**doiac plan** · EXAMPLE.REPO on sandbox (`http://127.0.0.1:49811`): No changes. DataCite matches the files"
         f" (9,994 unchanged).\n\n{FOOTER}"
     )
 

@@ -24,6 +24,8 @@ from starlette.exceptions import StarletteDeprecationWarning
 from reconciler.sandbox import Client, Faults, SandboxOptions, SandboxServer, Store, create_app
 from reconciler.sandbox.faults import DroppedConnection
 
+from ..helpers.sandbox_admin import admin
+
 with warnings.catch_warnings():
     # Starlette 1.x would rather drive its TestClient with the `httpx2` fork; plain httpx still works.
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
@@ -40,6 +42,8 @@ FULL = {
     "types": {"resourceTypeGeneral": "Dataset"},
 }
 DOI = "10.80000/abc"
+TOKEN = "in-process-admin-token"
+ADMIN = admin(TOKEN)
 
 
 def body(**attributes: Any) -> dict[str, Any]:
@@ -59,7 +63,8 @@ def api() -> Iterator[TestClient]:
     store = Store(":memory:")
     for account in (OWNER, OTHER):
         store.put_client(account)
-    with TestClient(create_app(store, Faults()), headers=basic("example.repo", "secret")) as client:
+    app = create_app(store, Faults(), admin_token=TOKEN)
+    with TestClient(app, headers=basic("example.repo", "secret")) as client:
         yield client
     store.close()
 
@@ -73,8 +78,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def remote(server: SandboxServer) -> Iterator[httpx.Client]:
-    httpx.post(f"{server.url}/_sandbox/reset")
-    httpx.post(f"{server.url}/_sandbox/config", json={"rate_limit": None, "fail_rate": 0, "index_lag": 0})
+    httpx.post(f"{server.url}/_sandbox/reset", headers=admin(server))
+    httpx.post(
+        f"{server.url}/_sandbox/config",
+        json={"rate_limit": None, "fail_rate": 0, "index_lag": 0},
+        headers=admin(server),
+    )
     with httpx.Client(base_url=server.url, auth=("example.repo", "secret"), timeout=30) as client:
         yield client
 
@@ -275,9 +284,9 @@ def test_oversized_and_unpacking_bodies_are_413(api: TestClient) -> None:
 
 
 def test_hostile_admin_and_random_requests_are_not_500(api: TestClient) -> None:
-    assert api.post("/_sandbox/config", content=b"{oops").status_code == 400
-    assert api.post("/_sandbox/repositories", json={"id": "X.Y"}).status_code == 422
-    assert api.post("/_sandbox/config", json=[1]).status_code == 422
+    assert api.post("/_sandbox/config", content=b"{oops", headers=ADMIN).status_code == 400
+    assert api.post("/_sandbox/repositories", json={"id": "X.Y"}, headers=ADMIN).status_code == 422
+    assert api.post("/_sandbox/config", json=[1], headers=ADMIN).status_code == 422
     assert len(api.get("/dois/random", params={"prefix": "10.80000", "number": "lots"}).json()["dois"]) == 1
 
 
@@ -291,10 +300,12 @@ def test_seed_takes_the_url_from_the_record_or_its_attributes(api: TestClient) -
         },
         {"doi": "10.80000/s2", "state": "findable", "url": URL, "attributes": FULL},  # client from the prefix
     ]
-    assert api.post("/_sandbox/seed", json=records).json() == {"seeded": 2}
+    assert api.post("/_sandbox/seed", json=records, headers=ADMIN).json() == {"seeded": 2}
     assert attrs(api.get("/dois/10.80000/s1", headers=NOBODY))["url"] == URL
     refused = api.post(
-        "/_sandbox/seed", json=[{"doi": "10.80000/s3", "state": "findable", "attributes": FULL}]
+        "/_sandbox/seed",
+        json=[{"doi": "10.80000/s3", "state": "findable", "attributes": FULL}],
+        headers=ADMIN,
     )
     assert refused.status_code == 422
     assert refused.json()["errors"] == [
@@ -303,7 +314,7 @@ def test_seed_takes_the_url_from_the_record_or_its_attributes(api: TestClient) -
 
 
 def test_an_injected_drop_raises_in_process(api: TestClient) -> None:
-    api.post("/_sandbox/config", json={"fail_rate": 1.0, "seed": 0})
+    api.post("/_sandbox/config", json={"fail_rate": 1.0, "seed": 0}, headers=ADMIN)
     failures = []
     for _ in range(50):
         try:
@@ -328,7 +339,8 @@ def test_cursor_walk_over_2500_records(remote: httpx.Client, server: SandboxServ
         }
         for n in range(2500)
     ]
-    assert httpx.post(f"{server.url}/_sandbox/seed", json=records, timeout=60).json() == {"seeded": 2500}
+    seeded = httpx.post(f"{server.url}/_sandbox/seed", json=records, headers=admin(server), timeout=60)
+    assert seeded.json() == {"seeded": 2500}
     url: str | None = "/dois?client-id=example.repo&page[cursor]=1&page[size]=1000"
     seen: list[str] = []
     pages = 0
@@ -350,7 +362,7 @@ def test_cursor_walk_over_2500_records(remote: httpx.Client, server: SandboxServ
 def test_the_list_lags_behind_writes_but_deletes_leave_at_once(
     remote: httpx.Client, server: SandboxServer
 ) -> None:
-    httpx.post(f"{server.url}/_sandbox/config", json={"index_lag": 0.5})
+    httpx.post(f"{server.url}/_sandbox/config", json={"index_lag": 0.5}, headers=admin(server))
     remote.post("/dois", json=body(doi=DOI))
     assert remote.get(f"/dois/{DOI}").status_code == 200  # the single GET reads the database
     assert remote.get("/dois").json()["meta"]["total"] == 0
@@ -363,7 +375,7 @@ def test_the_list_lags_behind_writes_but_deletes_leave_at_once(
 
 
 def test_rate_limit_answers_429_with_retry_after(remote: httpx.Client, server: SandboxServer) -> None:
-    httpx.post(f"{server.url}/_sandbox/config", json={"rate_limit": "3/60"})
+    httpx.post(f"{server.url}/_sandbox/config", json={"rate_limit": "3/60"}, headers=admin(server))
     codes = [remote.get("/heartbeat").status_code for _ in range(4)]
     limited = remote.get("/heartbeat")
     assert (codes, limited.status_code) == ([200, 200, 200, 429], 429)
@@ -379,7 +391,7 @@ def test_rate_limit_answers_429_with_retry_after(remote: httpx.Client, server: S
 
 
 def test_a_dropped_connection_answers_nothing(remote: httpx.Client, server: SandboxServer) -> None:
-    httpx.post(f"{server.url}/_sandbox/config", json={"fail_rate": 1.0, "seed": 0})
+    httpx.post(f"{server.url}/_sandbox/config", json={"fail_rate": 1.0, "seed": 0}, headers=admin(server))
     answers = []
     for _ in range(40):
         with socket.create_connection((server.host, server.port), timeout=5) as sock:

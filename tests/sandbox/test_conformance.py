@@ -18,8 +18,12 @@ import pytest
 from reconciler.sandbox import Client, SandboxOptions, SandboxServer
 from reconciler.suffix import is_opaque_suffix
 
+from ..helpers.sandbox_admin import admin
+
 REPO = ("example.repo", "secret")
 OTHER = ("other.repo", "secret2")
+TOKEN = "conformance-admin-token"
+ADMIN = admin(TOKEN)
 URL = "https://data.example.org/records/1"
 FULL = {
     "creators": [
@@ -39,17 +43,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
         Client("OTHER.REPO", "secret2", ("10.80002",)),
     ]
     with SandboxServer(
-        tmp_path_factory.mktemp("sbx") / "s.sqlite", SandboxOptions(repositories=accounts)
+        tmp_path_factory.mktemp("sbx") / "s.sqlite", SandboxOptions(repositories=accounts), admin_token=TOKEN
     ) as srv:
         yield srv
 
 
 @pytest.fixture
 def api(server: SandboxServer) -> Iterator[httpx.Client]:
-    httpx.post(f"{server.url}/_sandbox/reset")
+    httpx.post(f"{server.url}/_sandbox/reset", headers=ADMIN)
     httpx.post(
         f"{server.url}/_sandbox/config",
         json={"latency_ms": 0, "rate_limit": None, "fail_rate": 0, "index_lag": 0},
+        headers=ADMIN,
     )
     with httpx.Client(base_url=server.url, auth=REPO, timeout=10) as client:
         yield client
@@ -766,7 +771,9 @@ def test_prefix_with_shoulder(api: httpx.Client) -> None:
 def seed(api: httpx.Client, count: int, state: str = "draft") -> list[str]:
     records = [{"doi": f"10.80000/s{n:05d}", "client": "EXAMPLE.REPO", "state": state, "url": URL, "attributes": FULL}
                for n in range(count)]  # fmt: skip
-    assert httpx.post(f"{api.base_url}/_sandbox/seed", json=records, timeout=60).json() == {"seeded": count}
+    assert httpx.post(f"{api.base_url}/_sandbox/seed", json=records, headers=ADMIN, timeout=60).json() == {
+        "seeded": count
+    }
     return [r["doi"] for r in records]
 
 
@@ -869,7 +876,7 @@ def test_wrong_method_is_405(api: httpx.Client) -> None:
 
 
 def test_rate_limit_429_with_retry_after(api: httpx.Client) -> None:
-    httpx.post(f"{api.base_url}/_sandbox/config", json={"rate_limit": "2/60"})
+    httpx.post(f"{api.base_url}/_sandbox/config", json={"rate_limit": "2/60"}, headers=ADMIN)
     codes = [api.get("/heartbeat").status_code for _ in range(3)]
     limited = api.get("/heartbeat")
     assert codes == [200, 200, 429]
@@ -878,7 +885,7 @@ def test_rate_limit_429_with_retry_after(api: httpx.Client) -> None:
 
 
 def test_fail_rate_gives_5xx_and_dropped_connections(api: httpx.Client) -> None:
-    httpx.post(f"{api.base_url}/_sandbox/config", json={"fail_rate": 1.0, "seed": 3})
+    httpx.post(f"{api.base_url}/_sandbox/config", json={"fail_rate": 1.0, "seed": 3}, headers=ADMIN)
     outcomes = set()
     for _ in range(30):
         try:
@@ -894,7 +901,7 @@ def test_stats_count_requests_per_route(api: httpx.Client) -> None:
     create(api)
     api.get("/dois/10.80000/3mfp-6m52")
     api.get("/dois/10.80000/3mfp-6m52")
-    stats = httpx.get(f"{api.base_url}/_sandbox/stats").json()
+    stats = httpx.get(f"{api.base_url}/_sandbox/stats", headers=ADMIN).json()
     assert stats["requests"]["GET /dois/{doi}"] == 2
     assert stats["requests"]["POST /dois"] == 1
 
@@ -903,7 +910,7 @@ def test_stats_count_requests_per_route(api: httpx.Client) -> None:
 
 
 def test_list_lags_behind_writes_single_get_does_not(api: httpx.Client) -> None:
-    httpx.post(f"{api.base_url}/_sandbox/config", json={"index_lag": 30})
+    httpx.post(f"{api.base_url}/_sandbox/config", json={"index_lag": 30}, headers=ADMIN)
     create(api)
     assert api.get("/dois/10.80000/3mfp-6m52").status_code == 200
     assert api.get("/dois").json()["meta"]["total"] == 0
@@ -912,7 +919,7 @@ def test_list_lags_behind_writes_single_get_does_not(api: httpx.Client) -> None:
 def test_deletes_leave_the_index_at_once(api: httpx.Client) -> None:
     create(api)
     assert api.get("/dois").json()["meta"]["total"] == 1
-    httpx.post(f"{api.base_url}/_sandbox/config", json={"index_lag": 30})
+    httpx.post(f"{api.base_url}/_sandbox/config", json={"index_lag": 30}, headers=ADMIN)
     api.delete("/dois/10.80000/3mfp-6m52")
     assert api.get("/dois").json()["meta"]["total"] == 0
 
@@ -951,19 +958,19 @@ def test_activities_of_a_hidden_or_unknown_doi_are_404(api: httpx.Client) -> Non
 
 def test_admin_repositories_and_unknown_admin_action(api: httpx.Client) -> None:
     spec = {"id": "new.repo", "password": "pw", "prefixes": ["10.80009"]}
-    assert httpx.post(f"{api.base_url}/_sandbox/repositories", json=spec).status_code == 201
+    assert httpx.post(f"{api.base_url}/_sandbox/repositories", json=spec, headers=ADMIN).status_code == 201
     assert (
         httpx.post(
             f"{api.base_url}/dois", json=body({"doi": "10.80009/a"}), auth=("new.repo", "pw")
         ).status_code
         == 201
     )
-    assert httpx.get(f"{api.base_url}/_sandbox/nothing").status_code == 404
+    assert httpx.get(f"{api.base_url}/_sandbox/nothing", headers=ADMIN).status_code == 404
 
 
 def test_seed_with_an_unknown_repository_is_refused(api: httpx.Client) -> None:
     response = httpx.post(
-        f"{api.base_url}/_sandbox/seed", json=[{"doi": "10.80000/a", "client": "NOPE.REPO"}]
+        f"{api.base_url}/_sandbox/seed", json=[{"doi": "10.80000/a", "client": "NOPE.REPO"}], headers=ADMIN
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["title"] == "unknown repository NOPE.REPO"

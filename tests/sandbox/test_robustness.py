@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -10,7 +11,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reconciler.sandbox import Client, SandboxOptions, SandboxServer
+from reconciler.cli import main
+from reconciler.config import load_config
+from reconciler.environment import SANDBOX_DB, open_endpoint
+from reconciler.errors import ConfigError
+from reconciler.sandbox import Client, SandboxBusyError, SandboxOptions, SandboxServer
+
+from ..conftest import Repo
+from ..helpers.sandbox_admin import admin
 
 ACCOUNT = Client("EXAMPLE.REPO", "secret", ("10.80000",), ("data.example.org",))
 AUTH = ("example.repo", "secret")
@@ -28,6 +36,44 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
         response = httpx.get(f"{server.url}/dois/10.80000/a", auth=AUTH)
         assert response.json()["data"]["attributes"]["titles"] == [{"title": "T"}]
         assert httpx.get(f"{server.url}/dois", auth=AUTH).json()["meta"]["total"] == 1
+
+
+def test_a_second_sandbox_on_the_same_file_refuses_to_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two sandboxes on one SQLite file would each think a DOI absent and both create it."""
+    db = tmp_path / "s.sqlite"
+    body = {"data": {"attributes": {"doi": "10.80000/once"}}}
+    with SandboxServer(db, SandboxOptions(repositories=[ACCOUNT])) as first:
+        busy = f"{db} is in use by another running sandbox (it holds {db}.lock, pid {os.getpid()})"
+        with pytest.raises(SandboxBusyError) as refused:
+            SandboxServer(db, SandboxOptions(repositories=[ACCOUNT]))
+        assert str(refused.value) == busy
+        # `doiac sandbox` on the held file (and on the first one's port, should it start anyway).
+        code = main(
+            ["sandbox", "-r", "EXAMPLE.REPO:secret:10.80000", "--db", str(db), "--port", str(first.port)]
+        )
+        assert (code, capsys.readouterr().err) == (
+            1,
+            f"doiac: error: {busy}; stop it, or give this one another --db\n",
+        )
+        assert httpx.post(f"{first.url}/dois", json=body, auth=AUTH).status_code == 201
+    with SandboxServer(db) as second:  # released on stop
+        assert httpx.post(f"{second.url}/dois", json=body, auth=AUTH).status_code == 422  # already taken
+        assert len(second.store.activities("10.80000/once")) == 1
+
+
+def test_the_embedded_sandbox_waits_for_no_one_but_refuses_a_held_file(repo: Repo) -> None:
+    config = load_config(repo.config)
+    (repo.root / SANDBOX_DB).parent.mkdir()
+    with (
+        SandboxServer(repo.root / SANDBOX_DB),
+        pytest.raises(ConfigError, match=r"the embedded sandbox cannot start: .* is in use by another"),
+        open_endpoint(config, env={}),
+    ):
+        pass  # pragma: no cover - the endpoint does not open
+    with open_endpoint(config, env={}) as endpoint:
+        assert httpx.get(f"{endpoint.url}/heartbeat").status_code == 200
 
 
 @pytest.mark.slow
@@ -87,4 +133,5 @@ def test_garbage_on_the_socket_does_not_kill_the_server(tmp_path: Path) -> None:
             sock.sendall(b"\x00\x01garbage\r\n\r\n")
             sock.recv(1024)
         assert httpx.get(f"{server.url}/heartbeat").status_code == 200
-        assert json.loads(httpx.get(f"{server.url}/_sandbox/config").text)["fail_rate"] == 0
+        config = httpx.get(f"{server.url}/_sandbox/config", headers=admin(server))
+        assert json.loads(config.text)["fail_rate"] == 0
