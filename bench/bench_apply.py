@@ -38,13 +38,13 @@ from typing import Any
 import httpx
 
 from bench.corpus import write_corpus
-from reconciler.apply import apply_plan
+from reconciler.applier import apply_plan
+from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
+from reconciler.core.planner import make_plan
 from reconciler.datacite import DEFAULT_RETRY, RETRYABLE, WINDOW_SECONDS, DataCiteClient, RateBudget
-from reconciler.desired import read_desired
 from reconciler.live import read_live
 from reconciler.model import Action, Config, DesiredRecord, Plan
-from reconciler.planner import make_plan
 from reconciler.sandbox import TOKEN_HEADER, Client, SandboxOptions, SandboxServer
 
 COUNT = int(os.environ.get("BENCH_APPLY_DOIS", "1000"))

@@ -31,14 +31,15 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from reconciler import desired as desired_module
-from reconciler import diff as diff_module
 from reconciler import files as files_module
-from reconciler import normalize as normalize_module
+from reconciler.commands import validate as desired_module
+from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
-from reconciler.desired import read_desired
+from reconciler.core import diff as diff_module
+from reconciler.core import normalize as normalize_module
+from reconciler.core.compare import desired_form
+from reconciler.core.planner import make_change
 from reconciler.model import MISSING, Diagnostic, FieldDiff, LiveRecord, pointer_of
-from reconciler.planner import desired_form, make_change
 from reconciler.render.diagnostics import render_text
 
 SIZES = tuple(

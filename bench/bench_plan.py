@@ -32,13 +32,14 @@ from typing import Any
 import httpx
 
 from bench.corpus import write_corpus
+from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
-from reconciler.datacite import DataCiteClient
-from reconciler.desired import read_desired
-from reconciler.diff import diff_records
-from reconciler.live import live_record, read_live
+from reconciler.core.compare import desired_form, is_in_sync, live_form
+from reconciler.core.diff import diff_records
+from reconciler.core.planner import make_plan
+from reconciler.datacite import DataCiteClient, live_record
+from reconciler.live import read_live
 from reconciler.model import Action, Config, DesiredRecord, Plan
-from reconciler.planner import desired_form, is_in_sync, live_form, make_plan
 from reconciler.sandbox import TOKEN_HEADER, Client, SandboxOptions, SandboxServer
 
 COUNT = int(os.environ.get("BENCH_PLAN_DOIS", "10000"))

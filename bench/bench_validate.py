@@ -20,12 +20,12 @@ from ruamel.yaml import YAML
 
 from bench.corpus import write_corpus
 from reconciler import files as files_module
+from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
-from reconciler.desired import read_desired
+from reconciler.core.rules import RuleContext, run_record_rules
 from reconciler.files import find_yaml_files, read_source
 from reconciler.model import Repository
-from reconciler.rules import RuleContext, run_record_rules
-from reconciler.validate import _fast_validator, _validator, check_schema
+from reconciler.schemas import _fast_validator, _validator, check_schema
 
 COUNT = int(os.environ.get("BENCH_VALIDATE_FILES", "10000"))
 SAMPLE = 1000

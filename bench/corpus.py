@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from reconciler.suffix import encode_suffix
+from reconciler.core.suffix import encode_suffix
 
 CONFIG = """\
 environment: sandbox

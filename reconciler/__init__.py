@@ -4,11 +4,11 @@ The public API is this list; everything else is private and may change.
 """
 
 from .__about__ import __version__
+from .commands.validate import Desired, read_desired
 from .config import find_config, load_config
-from .desired import Desired, read_desired
+from .core.suffix import encode_suffix, is_opaque_suffix, mint_suffix
 from .errors import ConfigError, FileError, ReconcilerError, UsageError
 from .model import Config, DesiredRecord, Diagnostic, Limits, Repository, Severity, SourceFile
-from .suffix import encode_suffix, is_opaque_suffix, mint_suffix
 
 __all__ = [
     "Config",

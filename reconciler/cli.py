@@ -16,20 +16,20 @@ from typing import Annotated, Any
 import typer
 
 from .__about__ import __version__
-from .applying import check_applyable, check_credentials, run_apply
+from .commands.apply import check_applyable, check_credentials, run_apply
+from .commands.plan import Planned, connect, plan_dois
+from .commands.validate import Desired, read_desired
 from .config import find_config, load_config
+from .core.doi import path_problem
 from .datacite import Deadline
-from .desired import Desired, read_desired
-from .doi import path_problem
 from .errors import ReconcilerError, UsageError
 from .files import read_text, write_text
 from .live import anonymous_repositories
 from .lock import apply_lock
 from .model import Config, Outcome, Plan, PlanContext, Severity
-from .planning import Planned, connect, plan_dois
+from .planfile import plan_from_dict, render_plan_json
 from .render.apply_text import render_apply_summary, render_outcome
 from .render.diagnostics import FORMATS, render_github, render_json, render_text, summary
-from .render.plan_json import plan_from_dict, render_plan_json
 from .render.plan_markdown import render_plan_markdown
 from .render.plan_text import render_plan_text
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import ConfigError
-from .files import SourceError, read_source
+from .errors import ConfigError, ConfigErrors, SourceError
+from .files import read_source
 from .model import Config, Diagnostic, Limits, Repository, Severity, SourceFile
-from .validate import check_schema
+from .schemas import check_schema
 
 CONFIG_NAME = "doiac.yaml"
 ENVIRONMENTS = ("sandbox", "test", "production")
@@ -20,16 +20,6 @@ ENVIRONMENTS = ("sandbox", "test", "production")
 # IP literal. Whitespace and backslashes are where two URL parsers (ours, httpx's) may disagree.
 _HOSTNAME = re.compile(r"[a-z0-9.-]+\Z")
 _ODD = re.compile(r"[\s\\]")
-
-
-class ConfigErrors(ConfigError):
-    """Several located problems in doiac.yaml."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__(
-            "\n".join(f"{d.path}:{d.line}:{d.column}: {d.pointer}: {d.message}" for d in diagnostics)
-        )
-        self.diagnostics = diagnostics
 
 
 def find_config(start: Path) -> Path:

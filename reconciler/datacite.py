@@ -15,7 +15,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -25,8 +25,9 @@ from urllib.parse import quote
 import httpx
 
 from .__about__ import __version__
-from .doi import path_problem
+from .core.doi import path_problem
 from .errors import ApiAuthError, ApiError, ApiTransportError, DeadlineError, UnsafeDoiError
+from .model import LiveRecord
 
 BUDGETS = {"production": 3000, "test": 750}
 WINDOW_SECONDS = 300.0
@@ -315,6 +316,25 @@ class DataCiteClient:
         if response.status_code == 422:
             return 422, _json(response, method, path).get("errors", [])
         return response.status_code, _data(response)
+
+
+def live_record(item: Mapping[str, Any]) -> LiveRecord:
+    """A JSON:API resource of the /dois endpoints → LiveRecord."""
+    attributes = item.get("attributes")
+    if not isinstance(attributes, dict):
+        raise ApiError("GET", "/dois", 200, [], "a DOI without attributes in DataCite's answer")
+    doi = str(attributes.get("doi") or item.get("id") or "").lower()
+    if not doi:
+        raise ApiError("GET", "/dois", 200, [], "a DOI without its name in DataCite's answer")
+    client = ((item.get("relationships") or {}).get("client") or {}).get("data") or {}
+    return LiveRecord(
+        doi=doi,
+        state=str(attributes.get("state") or "draft"),
+        url=attributes.get("url"),
+        attributes=attributes,
+        repository=str(client.get("id") or "").upper(),
+        updated=attributes.get("updated"),
+    )
 
 
 def _doi_path(doi: str, method: str = "GET") -> str:

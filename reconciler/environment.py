@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .config import ConfigErrors, is_loopback, url_problem
+from .config import is_loopback, url_problem
 from .datacite import BUDGETS, ENDPOINTS
-from .errors import ConfigError
+from .errors import ConfigError, ConfigErrors
 from .model import Config, Diagnostic, Repository, Severity
 
 SANDBOX_PASSWORD = "sandbox"

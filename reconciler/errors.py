@@ -2,11 +2,22 @@
 
 ReconcilerError
 ├── ConfigError          doiac.yaml is missing, unreadable or invalid
+│   └── ConfigErrors     several located problems in doiac.yaml
 ├── FileError            a DOI file cannot be read at all (I/O, not content)
-└── UsageError           the command line asks for something impossible
+├── SourceError          a file that is not a YAML mapping, with where
+├── UsageError           the command line asks for something impossible
+├── ApiError             DataCite refused a request (method, URL, status, titles)
+│   ├── ApiAuthError         401: the password was refused
+│   ├── ApiTransportError    no answer after every retry
+│   └── UnsafeDoiError       a DOI a request path would not name exactly: never sent
+├── DeadlineError        --deadline passed: no request started after it
+├── LockedError          another apply to the same environment is running
+└── PlanRefusedError     the plan may not be applied as it is
 """
 
 from __future__ import annotations
+
+from .model import Diagnostic
 
 
 class ReconcilerError(Exception):
@@ -69,3 +80,32 @@ class DeadlineError(ReconcilerError):
         shown = f"{seconds:.3f}".rstrip("0").rstrip(".")
         super().__init__(f"deadline of {shown} s passed: {what}; run again (apply converges)")
         self.seconds = seconds
+
+
+class SourceError(ReconcilerError):
+    """A file that cannot be read as a YAML mapping; carries where."""
+
+    def __init__(self, path: str, line: int, column: int, message: str) -> None:
+        super().__init__(f"{path}:{line}:{column}: {message}")
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+
+
+class ConfigErrors(ConfigError):
+    """Several located problems in doiac.yaml."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(
+            "\n".join(f"{d.path}:{d.line}:{d.column}: {d.pointer}: {d.message}" for d in diagnostics)
+        )
+        self.diagnostics = diagnostics
+
+
+class LockedError(ReconcilerError):
+    """Another apply to the same environment and repository accounts is running."""
+
+
+class PlanRefusedError(ReconcilerError):
+    """The plan may not be applied as it is (errors in it, stale files, too many one-way changes)."""

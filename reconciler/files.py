@@ -35,7 +35,7 @@ from ruamel.yaml.events import (
     StreamStartEvent,
 )
 
-from .errors import FileError, ReconcilerError
+from .errors import FileError, SourceError
 from .model import Position, SourceFile, escape_pointer_token
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -83,17 +83,6 @@ _COLLECTION_TAGS = {None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!!m
 
 def _tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
-
-
-class SourceError(ReconcilerError):
-    """A file that cannot be read as a YAML mapping; carries where."""
-
-    def __init__(self, path: str, line: int, column: int, message: str) -> None:
-        super().__init__(f"{path}:{line}:{column}: {message}")
-        self.path = path
-        self.line = line
-        self.column = column
-        self.message = message
 
 
 @dataclass(frozen=True)

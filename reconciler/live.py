@@ -11,12 +11,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from .datacite import DataCiteClient
-from .errors import ApiError
+from .core.compare import is_in_sync
+from .datacite import DataCiteClient, live_record
 from .model import DesiredRecord, LiveRecord
-from .planner import is_in_sync
 from .workers import run_all
 
 Progress = Callable[[str, int, int | None], None]
@@ -32,25 +30,6 @@ class LiveState:
     anonymous: frozenset[str]
     in_sync: frozenset[str] = frozenset()
     """Desired DOIs whose listed record already matches: make_plan need not compare them again."""
-
-
-def live_record(item: Mapping[str, Any]) -> LiveRecord:
-    """A JSON:API resource of the /dois endpoints → LiveRecord."""
-    attributes = item.get("attributes")
-    if not isinstance(attributes, dict):
-        raise ApiError("GET", "/dois", 200, [], "a DOI without attributes in DataCite's answer")
-    doi = str(attributes.get("doi") or item.get("id") or "").lower()
-    if not doi:
-        raise ApiError("GET", "/dois", 200, [], "a DOI without its name in DataCite's answer")
-    client = ((item.get("relationships") or {}).get("client") or {}).get("data") or {}
-    return LiveRecord(
-        doi=doi,
-        state=str(attributes.get("state") or "draft"),
-        url=attributes.get("url"),
-        attributes=attributes,
-        repository=str(client.get("id") or "").upper(),
-        updated=attributes.get("updated"),
-    )
 
 
 def read_live(

@@ -19,14 +19,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .environment import SANDBOX_DB
-from .errors import ReconcilerError
+from .errors import LockedError
 from .model import Config
 
 POLL_SECONDS = 0.2
-
-
-class LockedError(ReconcilerError):
-    """Another apply to the same environment and repository accounts is running."""
 
 
 def lock_dir(env: Mapping[str, str]) -> Path:

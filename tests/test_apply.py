@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.apply import apply_plan
-from reconciler.datacite import DataCiteClient
-from reconciler.live import live_record
+from reconciler.applier import apply_plan
+from reconciler.core.compare import fingerprint
+from reconciler.core.planner import make_change
+from reconciler.datacite import DataCiteClient, live_record
 from reconciler.model import Action, Change, Config, DesiredRecord, FieldResult, Plan, Repository
-from reconciler.planner import fingerprint, make_change
 
 from .conftest import METADATA
 from .plan.roundtrip import create_payload, sandbox

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.config import ConfigErrors, find_config, load_config, repository_for
-from reconciler.errors import ConfigError
+from reconciler.config import find_config, load_config, repository_for
+from reconciler.errors import ConfigError, ConfigErrors
 from reconciler.model import Limits, Repository
 
 from .conftest import Repo

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.crossfile import FileFinding, bare_doi, duplicate_dois, reciprocal_versions
+from reconciler.core.crossfile import FileFinding, bare_doi, duplicate_dois, reciprocal_versions
 from reconciler.model import Severity
 
 

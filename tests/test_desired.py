@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
+from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
-from reconciler.desired import read_desired
 from reconciler.model import DesiredRecord, Severity
 
 from .conftest import FINDABLE, Repo
@@ -161,7 +161,7 @@ def test_parallel_and_serial_reading_agree(repo: Repo) -> None:
     repo.write("dois/10.80000/broken.yaml", "doi: [\n")
     config = load_config(repo.config)
     serial = read_desired(config, workers=1)
-    import reconciler.desired as desired_module
+    import reconciler.commands.validate as desired_module
 
     original = desired_module.PARALLEL_FROM
     desired_module.PARALLEL_FROM = 2

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.identifiers import (
+from reconciler.core.identifiers import (
     RELATED_IDENTIFIER_CHECKS,
     check_date,
     check_language,

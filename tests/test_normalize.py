@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.normalize import PAIR_RULES, RULES, align, canonical, rewrites, unserved_identifiers
+from reconciler.core.normalize import PAIR_RULES, RULES, align, canonical, rewrites, unserved_identifiers
 
 SUPPRESSES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("server-owned", {"titles": [{"title": "T"}]},

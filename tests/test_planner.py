@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+from reconciler.core.compare import desired_digest, fingerprint, is_in_sync
+from reconciler.core.payload import payload_digest, request_attributes
+from reconciler.core.planner import make_change, make_plan
 from reconciler.model import (
     MISSING,
     Action,
@@ -17,8 +20,6 @@ from reconciler.model import (
     Repository,
     Severity,
 )
-from reconciler.payload import payload_digest, request_attributes
-from reconciler.planner import desired_digest, fingerprint, is_in_sync, make_change, make_plan
 
 from .conftest import METADATA
 

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from reconciler.commands.validate import Desired, read_desired
 from reconciler.config import load_config
-from reconciler.desired import Desired, read_desired
+from reconciler.core.suffix import encode_suffix
 from reconciler.model import Severity
 from reconciler.schemas import load_schema
-from reconciler.suffix import encode_suffix
 
 from .conftest import PROJECT, REFERENCE, Repo
 from .helpers.datacite_xml import XmlConversionError, xml_to_doi_file

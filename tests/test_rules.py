@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.model import Repository, Severity
-from reconciler.rules import (
+from reconciler.core.rules import (
     Finding,
     RuleContext,
     alternate_identifiers,
@@ -27,6 +26,7 @@ from reconciler.rules import (
     related_identifiers,
     run_record_rules,
 )
+from reconciler.model import Repository, Severity
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 REPO = Repository(

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from reconciler.suffix import (
+from reconciler.core.suffix import (
     MAX_NUMBER,
     check_digits,
     decode_suffix,

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.validate import Problem, check_schema, kind_of, short
+from reconciler.core.schema_check import Problem, kind_of, short
+from reconciler.schemas import check_schema
 
 CONFIG_BASE: dict[str, Any] = {"repositories": [{"id": "A.B", "prefixes": ["10.80000"], "path": "dois/"}]}
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconciler.files import parse_source
-from reconciler.validate import _fast_validator, _validator
+from reconciler.schemas import _fast_validator, _validator
 
 from .conftest import PROJECT, REFERENCE
 from .test_validate_cases import BASE, CASES

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
-from reconciler.desired import read_desired
 
 from .conftest import FINDABLE, Repo
 

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from ..suffix import mint_suffix
+from ..core.suffix import mint_suffix
 from .admin import Admin, new_token
 from .auth import ConsumerHeaders, authenticate, remember
 from .faults import FaultMiddleware, Faults

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ..suffix import mint_suffix
+from ..core.suffix import mint_suffix
 from .rewrite import accept, on_save
 from .serialize import KERNEL_4
 from .store import Client, Row, now_ms

@@ -11,8 +11,8 @@ import random
 from pathlib import Path
 from typing import Any
 
+from reconciler.core.suffix import MAX_NUMBER, encode_suffix
 from reconciler.sandbox import Client, SandboxServer
-from reconciler.suffix import MAX_NUMBER, encode_suffix
 
 from ..conftest import CONFIG, Repo
 

@@ -16,12 +16,12 @@ import httpx
 import pytest
 
 from reconciler import datacite
-from reconciler.applying import run_apply
 from reconciler.cli import main
+from reconciler.commands.apply import run_apply
+from reconciler.commands.plan import plan_dois
+from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
-from reconciler.desired import read_desired
 from reconciler.environment import Endpoint
-from reconciler.planning import plan_dois
 from reconciler.sandbox import SandboxOptions, SandboxServer
 
 from ..conftest import Repo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reconciler.suffix import MAX_NUMBER, encode_suffix
+from reconciler.core.suffix import MAX_NUMBER, encode_suffix
 
 from .sources import Source, chance, digit_string, hex_string, pick
 

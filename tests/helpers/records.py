@@ -21,7 +21,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from reconciler.suffix import MAX_NUMBER, encode_suffix
+from reconciler.core.suffix import MAX_NUMBER, encode_suffix
 
 from .identifier_values import RELATED, doi_value, isbn, isni, issn, orcid, ror, url_value
 from .sources import (

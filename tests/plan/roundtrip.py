@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from reconciler.core.planner import make_plan
 from reconciler.datacite import DataCiteClient
 from reconciler.live import read_live
 from reconciler.model import Config, DesiredRecord, Plan
-from reconciler.planner import make_plan
 from reconciler.sandbox import Client, SandboxOptions, SandboxServer
 
 PASSWORD = "s3cret-roundtrip"

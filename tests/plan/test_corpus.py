@@ -22,13 +22,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from reconciler.commands.validate import Desired, read_desired
 from reconciler.config import load_config
+from reconciler.core.normalize import canonical
+from reconciler.core.suffix import encode_suffix
 from reconciler.datacite import DataCiteClient
-from reconciler.desired import Desired, read_desired
 from reconciler.model import Action, Config, DesiredRecord, Plan, Severity
-from reconciler.normalize import canonical
 from reconciler.schemas import load_schema
-from reconciler.suffix import encode_suffix
 
 from ..conftest import Repo
 from ..helpers.identifier_values import (

@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
+from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
+from reconciler.core.compare import desired_form, is_in_sync, live_form
+from reconciler.core.diff import diff_records
+from reconciler.core.planner import make_plan
 from reconciler.datacite import DataCiteClient
-from reconciler.desired import read_desired
-from reconciler.diff import diff_records
 from reconciler.live import read_live
 from reconciler.model import MISSING, Action, Config, DesiredRecord, FieldDiff, LiveRecord, Severity
-from reconciler.planner import desired_form, is_in_sync, live_form, make_plan
 from reconciler.sandbox import SandboxOptions
 
 from ..conftest import FINDABLE, PROJECT, REFERENCE, Repo

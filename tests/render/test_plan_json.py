@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 
 from reconciler.__about__ import __version__
 from reconciler.model import MISSING, Action, Change, FieldDiff, Plan, Problem, Severity
-from reconciler.render.plan_json import plan_from_dict, plan_to_dict, render_plan_json
+from reconciler.planfile import plan_from_dict, plan_to_dict, render_plan_json
 
 from .test_plan_text import REPO, assert_golden, big_plan, golden_context, golden_plan
 

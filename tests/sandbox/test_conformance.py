@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
+from reconciler.core.suffix import is_opaque_suffix
 from reconciler.sandbox import Client, SandboxOptions, SandboxServer
-from reconciler.suffix import is_opaque_suffix
 
 from ..helpers.sandbox_admin import admin
 

@@ -20,7 +20,8 @@ import pytest
 from reconciler.cli import main
 from reconciler.config import load_config
 from reconciler.datacite import DataCiteClient
-from reconciler.lock import LockedError, apply_lock, hold_lock, lock_dir
+from reconciler.errors import LockedError
+from reconciler.lock import apply_lock, hold_lock, lock_dir
 from reconciler.sandbox import Client, SandboxOptions, SandboxServer
 
 from ..conftest import FINDABLE, Repo

@@ -12,12 +12,12 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.apply import apply_plan
+from reconciler.applier import apply_plan
 from reconciler.cli import main
 from reconciler.config import load_config
-from reconciler.crossfile import duplicate_dois
+from reconciler.core.crossfile import duplicate_dois
+from reconciler.core.doi import doi_key, path_problem
 from reconciler.datacite import DataCiteClient
-from reconciler.doi import doi_key, path_problem
 from reconciler.environment import SANDBOX_PASSWORD, open_endpoint
 from reconciler.errors import UnsafeDoiError
 from reconciler.model import Action, Change, Plan

@@ -232,7 +232,8 @@ def test_folder_the_os_refuses_to_list(
 
 def test_a_file_swapped_for_a_fifo_after_the_walk_is_not_opened(tmp_path: Path) -> None:
     """The walk saw a file; by the time it is read it is a FIFO. Reading it must not block."""
-    from reconciler.files import SourceError, read_source
+    from reconciler.errors import SourceError
+    from reconciler.files import read_source
 
     os.mkfifo(tmp_path / "x.yaml")
     raised: list[BaseException] = []

@@ -19,9 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler import cli, planning
-from reconciler.apply import apply_plan
+from reconciler import cli
+from reconciler.applier import apply_plan
 from reconciler.cli import main
+from reconciler.commands import plan as planning
 from reconciler.datacite import DataCiteClient, Deadline, Retry
 from reconciler.errors import ApiError, DeadlineError, ReconcilerError
 from reconciler.model import Action, Change, DesiredRecord, FieldDiff, Outcome, Plan

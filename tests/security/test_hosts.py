@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from reconciler.cli import main
-from reconciler.config import ConfigErrors, load_config
+from reconciler.config import load_config
 from reconciler.environment import open_endpoint
+from reconciler.errors import ConfigErrors
 from reconciler.model import Config, Plan, PlanContext
 from reconciler.render.plan_markdown import render_plan_markdown
 from reconciler.render.plan_text import render_plan_text

@@ -19,12 +19,13 @@ from typing import Any
 import pytest
 
 from reconciler.cli import main
+from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
-from reconciler.desired import read_desired
-from reconciler.diff import diff_records
+from reconciler.core.compare import desired_form
+from reconciler.core.diff import diff_records
+from reconciler.core.normalize import canonical
+from reconciler.core.planner import make_change
 from reconciler.model import MISSING, DesiredRecord, FieldDiff, LiveRecord
-from reconciler.normalize import canonical
-from reconciler.planner import desired_form, make_change
 
 from ..conftest import FINDABLE, Repo
 

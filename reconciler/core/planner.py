@@ -7,13 +7,9 @@ DOI cannot go back to draft on DataCite, so asking for it is an error, not a cha
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
-from .diff import diff_records
-from .model import (
+from ..model import (
     CITED_FIELDS,
     Action,
     Change,
@@ -25,7 +21,9 @@ from .model import (
     Severity,
     Unmanaged,
 )
-from .normalize import align, canonical, rewrites, unserved_identifiers
+from .compare import desired_digest, desired_form, fingerprint, live_form
+from .diff import diff_records
+from .normalize import rewrites
 
 # (live state, desired state) → the DataCite event that moves it (reference §3.1).
 EVENTS: Mapping[tuple[str, str], str] = {
@@ -36,54 +34,6 @@ EVENTS: Mapping[tuple[str, str], str] = {
 }
 _EVENT_ACTIONS = {"publish": Action.PUBLISH, "register": Action.REGISTER, "hide": Action.HIDE}
 _CREATE_EVENTS = {"draft": None, "registered": "register", "findable": "publish"}
-
-
-def desired_form(record: DesiredRecord) -> dict[str, Any]:
-    """The canonical form of a desired record, its url included."""
-    form = unserved_identifiers(canonical(record.attributes), record.doi, record.url)
-    return _with_url(form, record.url)
-
-
-def live_form(live: LiveRecord, wanted: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The canonical form of a live record; given the desired form, with DataCite's derivations undone."""
-    form = _with_url(canonical(live.attributes), live.url)
-    return align(form, wanted) if wanted is not None else form
-
-
-def _with_url(form: dict[str, Any], url: str | None) -> dict[str, Any]:
-    return {**form, "url": url} if url else form
-
-
-def is_in_sync(desired: DesiredRecord, live: LiveRecord, wanted: dict[str, Any] | None = None) -> bool:
-    """True when DataCite already holds exactly the desired record (state, url and metadata).
-
-    `wanted` is `desired_form(desired)` when the caller has it already.
-    """
-    if live.state != desired.state:
-        return False
-    wanted = desired_form(desired) if wanted is None else wanted
-    return live_form(live, wanted) == wanted
-
-
-def fingerprint(live: LiveRecord) -> str:
-    """A digest of what matters in a live record: it moves when state, url or metadata move.
-
-    DataCite's `updated` moves on every save, even one that changes nothing, so it is left out.
-    """
-    form = {"doi": live.doi, "state": live.state, "form": live_form(live)}
-    return digest(form)
-
-
-def desired_digest(records: Iterable[DesiredRecord]) -> str:
-    """A digest of every desired record: a saved plan applies only to the files it was made from."""
-    rows = sorted((r.doi, r.state, r.url, r.repository, r.attributes) for r in records)
-    return digest(rows)
-
-
-def digest(value: Any) -> str:
-    """`sha256:` and the hex digest of a JSON value, keys sorted: the same value, the same digest."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def make_plan(

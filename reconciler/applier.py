@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .datacite import DataCiteClient
-from .diff import diff_records
+from .core.compare import desired_form, fingerprint, live_form
+from .core.diff import diff_records
+from .core.payload import payload_digest, request_attributes
+from .core.planner import make_change
+from .datacite import DataCiteClient, live_record
 from .errors import ApiError, DeadlineError
-from .live import live_record
 from .model import (
     MISSING,
     Action,
@@ -29,8 +31,6 @@ from .model import (
     Plan,
     pointer_tokens,
 )
-from .payload import payload_digest, request_attributes
-from .planner import desired_form, fingerprint, live_form, make_change
 from .workers import run_all
 
 OnOutcome = Callable[[Outcome], None]

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..model import Severity
 from .doi import doi_key
-from .model import Severity
 
 # Versioning relations DataCite asks to record on both sides (its versioning guidance).
 INVERSE = {

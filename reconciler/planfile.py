@@ -9,9 +9,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..__about__ import __version__
-from ..doi import path_problem
-from ..model import MISSING, Action, Change, FieldDiff, Plan, PlanContext, Problem, Severity, Unmanaged
+from .__about__ import __version__
+from .core.doi import path_problem
+from .model import MISSING, Action, Change, FieldDiff, Plan, PlanContext, Problem, Severity, Unmanaged
 
 FORMAT_VERSION = 1
 _COUNTED = (Action.CREATE, Action.UPDATE, Action.PUBLISH, Action.REGISTER, Action.HIDE, Action.DELETE)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from ..model import Repository, Severity, escape_pointer_token
 from .doi import path_problem
 from .identifiers import check_date, check_language, check_related_identifier, check_scheme_identifier
-from .model import Repository, Severity, escape_pointer_token
 from .suffix import is_opaque_suffix
 
 # DataCite refuses to create DOIs outside this pattern (lupo's create-time check); older DOIs may

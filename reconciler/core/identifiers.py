@@ -14,7 +14,7 @@ from datetime import date, datetime
 import idutils
 from language_tags import tags as _language_tags
 
-from .model import Severity
+from ..model import Severity
 from .suffix import ALPHABET, check_digits
 
 Check = tuple[Severity, str] | None

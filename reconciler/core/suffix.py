@@ -10,7 +10,10 @@ sandbox, the one piece of code the two are allowed to share.
 
 from __future__ import annotations
 
-import random
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the random source is passed in: the core draws no randomness of its own
+    import random
 
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 MAX_NUMBER = 2**30 - 1

@@ -11,13 +11,13 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .datacite import DataCiteClient, Deadline, RateBudget
-from .desired import Desired
-from .environment import Endpoint, open_endpoint, password_for
-from .git import head_commit
-from .live import Progress, read_live
-from .model import Config, Plan, PlanContext
-from .planner import make_plan
+from ..core.planner import make_plan
+from ..datacite import DataCiteClient, Deadline, RateBudget
+from ..environment import Endpoint, open_endpoint, password_for
+from ..git import head_commit
+from ..live import Progress, read_live
+from ..model import Config, Plan, PlanContext
+from .validate import Desired
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,15 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .apply import apply_plan
-from .datacite import DataCiteClient
-from .desired import Desired
-from .errors import ApiAuthError, ReconcilerError
-from .files import LineWriter
-from .model import Action, ApplyReport, Config, Outcome, Plan, PlanContext
-from .planner import desired_digest
+from ..applier import apply_plan
+from ..core.compare import desired_digest
+from ..datacite import DataCiteClient
+from ..errors import ApiAuthError, PlanRefusedError
+from ..files import LineWriter
+from ..model import Action, ApplyReport, Config, Outcome, Plan, PlanContext
+from .validate import Desired
 
 _ACTORS = ("GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR", "BITBUCKET_STEP_TRIGGERER_UUID")
-
-
-class PlanRefusedError(ReconcilerError):
-    """The plan may not be applied as it is (errors in it, stale files, too many one-way changes)."""
 
 
 def check_applyable(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Action, Change, DesiredRecord
-from .planner import digest
+from ..model import Action, Change, DesiredRecord
+from .compare import digest
 
 
 def request_attributes(change: Change, desired: DesiredRecord) -> dict[str, Any]:

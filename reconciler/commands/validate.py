@@ -13,12 +13,13 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from .config import repository_for
-from .crossfile import FileFinding, duplicate_dois, reciprocal_versions
-from .files import SourceError, find_yaml_files, read_source
-from .model import Config, DesiredRecord, Diagnostic, Repository, Severity, SourceFile, escape_pointer_token
-from .rules import Finding, RuleContext, run_record_rules
-from .validate import check_schema
+from ..config import repository_for
+from ..core.crossfile import FileFinding, duplicate_dois, reciprocal_versions
+from ..core.rules import Finding, RuleContext, run_record_rules
+from ..errors import SourceError
+from ..files import find_yaml_files, read_source
+from ..model import Config, DesiredRecord, Diagnostic, Repository, Severity, SourceFile, escape_pointer_token
+from ..schemas import check_schema
 
 _INTENT_KEYS = ("doi", "state", "url")
 

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from typing import Any
 
-from .model import MISSING, FieldDiff, pointer_of
+from ..model import MISSING, FieldDiff, pointer_of
 from .normalize import frozen
 
 

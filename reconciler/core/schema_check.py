@@ -8,7 +8,6 @@ what, with did-you-mean hints for misspelt keys and controlled values. Schemas m
 from __future__ import annotations
 
 import difflib
-import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -18,8 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
-from .model import escape_pointer_token, pointer_of
-from .schemas import SCHEMA_NAMES, has_schema, load_schema
+from ..model import escape_pointer_token, pointer_of
 
 # Schemas carry no $id (so editors resolve their relative $refs by file); we give them one here.
 _BASE = "https://doiac.invalid/schemas/"
@@ -36,41 +34,49 @@ class Problem:
     """`warning` for rules only DataCite's documentation states (schemas mark them x-doiac-severity)."""
 
 
-@functools.cache
-def _validator(name: str) -> Draft202012Validator:
-    resources = []
-    for other in SCHEMA_NAMES:
-        if has_schema(other):
-            resources.append((f"{_BASE}{other}.schema.json", Resource.from_contents(load_schema(other))))
-    registry: Registry[Any] = Registry().with_resources(resources)
-    schema = {**load_schema(name), "$id": f"{_BASE}{name}.schema.json"}
-    return Draft202012Validator(schema, registry=registry)
+class SchemaSet:
+    """The JSON Schemas by name, as data (the edge module `schemas` reads them), with their
+    validators built once each."""
 
+    def __init__(self, schemas: Mapping[str, Mapping[str, Any]]) -> None:
+        self._schemas: dict[str, dict[str, Any]] = {name: dict(schema) for name, schema in schemas.items()}
+        self._slow: dict[str, Draft202012Validator] = {}
+        self._fast: dict[str, Any] = {}
 
-@functools.cache
-def _fast_validator(name: str) -> Any:
-    """A compiled validator (jsonschema-rs): a fast yes for the valid majority; None without it."""
-    try:
-        import jsonschema_rs  # noqa: PLC0415 - optional: wheels exist for the usual platforms only
-    except ImportError:  # pragma: no cover - jsonschema alone gives the same answers, slower
-        return None
-    resources = [
-        (f"{_BASE}{other}.schema.json", load_schema(other)) for other in SCHEMA_NAMES if has_schema(other)
-    ]
-    schema = {**load_schema(name), "$id": f"{_BASE}{name}.schema.json"}
-    return jsonschema_rs.validator_for(schema, registry=jsonschema_rs.Registry(resources))
+    def _resource_id(self, name: str) -> str:
+        return f"{_BASE}{name}.schema.json"
 
+    def validator(self, name: str) -> Draft202012Validator:
+        if name not in self._slow:
+            resources = [(self._resource_id(n), Resource.from_contents(s)) for n, s in self._schemas.items()]
+            registry: Registry[Any] = Registry().with_resources(resources)
+            schema = {**self._schemas[name], "$id": self._resource_id(name)}
+            self._slow[name] = Draft202012Validator(schema, registry=registry)
+        return self._slow[name]
 
-def check_schema(name: str, instance: Any) -> list[Problem]:
-    """Every violation of schema `name` by `instance`, translated, in document order."""
-    fast = _fast_validator(name)
-    if fast is not None and fast.is_valid(instance):
-        return []
-    root = load_schema(name)
-    problems = list(_refused(root, instance))
-    for error in _validator(name).iter_errors(instance):
-        problems.extend(_translate(error, root))
-    return _dedupe(problems)
+    def fast_validator(self, name: str) -> Any:
+        """A compiled validator (jsonschema-rs): a fast yes for the valid majority; None without it."""
+        if name not in self._fast:
+            try:
+                import jsonschema_rs  # noqa: PLC0415 - optional: wheels exist for the usual platforms only
+            except ImportError:  # pragma: no cover - jsonschema alone gives the same answers, slower
+                return None
+            resources = [(self._resource_id(n), s) for n, s in self._schemas.items()]
+            schema = {**self._schemas[name], "$id": self._resource_id(name)}
+            self._fast[name] = jsonschema_rs.validator_for(schema, registry=jsonschema_rs.Registry(resources))
+        return self._fast[name]
+
+    def check(self, name: str, instance: Any) -> list[Problem]:
+        """Every violation of schema `name` by `instance`, translated, in document order."""
+        fast = self.fast_validator(name)
+        if fast is not None and fast.is_valid(instance):
+            return []
+        root = self._schemas[name]
+        attributes = set(self._schemas.get("datacite-4.7", {}).get("properties", {}))
+        problems = list(_refused(root, instance))
+        for error in self.validator(name).iter_errors(instance):
+            problems.extend(_translate(error, root, attributes))
+        return _dedupe(problems)
 
 
 def _refused(root: Mapping[str, Any], instance: Any) -> Iterator[Problem]:
@@ -103,7 +109,7 @@ def _annotation(error: ValidationError, name: str, keyword: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _translate(error: ValidationError, root: Mapping[str, Any]) -> Iterator[Problem]:
+def _translate(error: ValidationError, root: Mapping[str, Any], attributes: set[str]) -> Iterator[Problem]:
     pointer = pointer_of(error.absolute_path)
     keyword = str(error.validator) if error.validator is not None else "false"
     custom = _annotation(error, "x-doiac-messages", keyword)
@@ -120,7 +126,7 @@ def _translate(error: ValidationError, root: Mapping[str, Any]) -> Iterator[Prob
             yield Problem(f"{pointer}/{escape_pointer_token(missing)}", text, key=True, severity=severity)
         return
     if keyword in {"additionalProperties", "unevaluatedProperties"}:
-        known = _known_keys(error, root)
+        known = _known_keys(error, root, attributes)
         for extra in _extras(error, known):
             yield Problem(f"{pointer}/{escape_pointer_token(extra)}", _unknown_key(extra, known), key=True)
         return
@@ -148,12 +154,12 @@ def _extras(error: ValidationError, known: set[str]) -> list[str]:
     return [key for key in instance if key not in known]
 
 
-def _known_keys(error: ValidationError, root: Mapping[str, Any]) -> set[str]:
+def _known_keys(error: ValidationError, root: Mapping[str, Any], attributes: set[str]) -> set[str]:
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     keys = set(schema.get("properties", {}))
     if error.validator == "unevaluatedProperties":
         # The DOI file: its own keys plus every DataCite attribute pulled in by allOf/$ref.
-        keys |= set(load_schema("datacite-4.7").get("properties", {}))
+        keys |= attributes
         keys -= set(root.get("x-doiac-refused", {}))
     return keys
 
