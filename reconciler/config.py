@@ -34,6 +34,11 @@ def find_config(start: Path) -> Path:
     )
 
 
+def open_config(path: Path | None) -> Config:
+    """The config at `path`, or else the nearest doiac.yaml from the working folder up."""
+    return load_config(path if path is not None else find_config(Path.cwd()))
+
+
 def load_config(path: Path) -> Config:
     """Read and validate a config file; raise ConfigError naming every problem."""
     display = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)

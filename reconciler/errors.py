@@ -11,6 +11,7 @@ ReconcilerError
 │   ├── ApiTransportError    no answer after every retry
 │   └── UnsafeDoiError       a DOI a request path would not name exactly: never sent
 ├── DeadlineError        --deadline passed: no request started after it
+├── InvalidFilesError    DOI files with errors: a plan or apply does not start
 ├── LockedError          another apply to the same environment is running
 └── PlanRefusedError     the plan may not be applied as it is
 """
@@ -109,3 +110,15 @@ class LockedError(ReconcilerError):
 
 class PlanRefusedError(ReconcilerError):
     """The plan may not be applied as it is (errors in it, stale files, too many one-way changes)."""
+
+
+class InvalidFilesError(ReconcilerError):
+    """DOI files with errors stop a plan or an apply before any request; carries the errors."""
+
+    def __init__(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+        count = len(diagnostics)
+        super().__init__(
+            f"{count:,} error{'s' * (count != 1)} in the DOI files; fix them first"
+            " (doiac validate shows every problem)"
+        )
+        self.diagnostics = diagnostics

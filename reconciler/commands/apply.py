@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ..applier import apply_plan
+from ..config import open_config
 from ..core.compare import desired_digest
 from ..datacite import DataCiteClient
-from ..errors import ApiAuthError, PlanRefusedError
-from ..files import LineWriter
+from ..errors import ApiAuthError, PlanRefusedError, UsageError
+from ..files import LineWriter, read_text
+from ..live import Progress, anonymous_repositories
+from ..lock import apply_lock
 from ..model import Action, ApplyReport, Config, Outcome, Plan, PlanContext
-from .validate import Desired
+from ..planfile import plan_from_dict
+from .plan import Planned, connect, deadline_after, parse_targets, plan_dois
+from .validate import Desired, valid_desired
 
 _ACTORS = ("GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR", "BITBUCKET_STEP_TRIGGERER_UUID")
 
@@ -147,3 +153,75 @@ def _report_line(outcome: Outcome, context: PlanContext, who: str | None) -> dic
         "message": outcome.message,
         "updated": outcome.updated,
     }
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The plan that was applied, and what happened to each DOI (None: there was nothing to do)."""
+
+    planned: Planned
+    report: ApplyReport | None
+
+
+@dataclass(frozen=True)
+class Steps:
+    """What the command line does between the steps of an apply: show, ask, report progress."""
+
+    on_plan: Callable[[Planned], None]
+    """Show a plan made afresh, before anything is asked or written."""
+    confirm: Callable[[Planned, bool], None]
+    """Ask before writing (the flag: the plan was saved); raise to stop."""
+    on_outcome: Callable[[Outcome], None] | None = None
+    progress: Progress | None = None
+
+
+def run(
+    config_path: Path | None,
+    steps: Steps,
+    *,
+    plan_file: Path | None = None,
+    targets: Sequence[str] = (),
+    allow_bulk: bool = False,
+    report: Path | None = None,
+    lock_timeout: float = 0.0,
+    deadline: float | None = None,
+    env: Mapping[str, str],
+) -> Applied:
+    """`doiac apply`: plan afresh (or take a saved plan), check it, confirm, apply, read back."""
+    until = deadline_after(deadline)
+    config = open_config(config_path)
+    desired = valid_desired(config)
+    wanted = parse_targets(targets, desired)
+    saved = read_saved_plan(plan_file) if plan_file is not None else None
+    if saved is not None and wanted is not None:
+        raise UsageError("--target cannot narrow a saved plan; plan again with --target")
+    with (
+        apply_lock(config, env, timeout=lock_timeout),
+        connect(config, deadline=until) as (endpoint, clients),
+    ):
+        if saved is None:
+            planned = plan_dois(config, desired, endpoint, clients, targets=wanted, progress=steps.progress)
+            steps.on_plan(planned)
+        else:
+            planned = Planned(saved[0], saved[1], desired)
+        check_applyable(planned.plan, config, desired, allow_bulk=allow_bulk, saved=saved[1] if saved else None,
+                        anonymous=anonymous_repositories(clients))  # fmt: skip
+        if not planned.plan.changes:
+            return Applied(planned, None)
+        steps.confirm(planned, saved is not None)
+        check_credentials(config, clients)
+        result = run_apply(planned.plan, planned.context, desired, clients, saved=saved is not None,
+                           report_path=report, env=env, on_outcome=steps.on_outcome)  # fmt: skip
+    return Applied(planned, result)
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def read_saved_plan(path: Path) -> tuple[Plan, PlanContext]:
+    """A plan saved by `doiac plan --out`, or a UsageError saying what is wrong with the file."""
+    try:
+        return plan_from_dict(json.loads(read_text(path), parse_constant=_not_json))
+    except (ValueError, TypeError, KeyError, RecursionError) as exc:
+        raise UsageError(f"{path} is not a doiac plan file: {exc}") from None

@@ -5,19 +5,26 @@ The same steps start `doiac apply`, which plans afresh unless it is handed a sav
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
+from ..config import open_config
+from ..core.doi import path_problem
 from ..core.planner import make_plan
 from ..datacite import DataCiteClient, Deadline, RateBudget
 from ..environment import Endpoint, open_endpoint, password_for
+from ..errors import UsageError
+from ..files import write_text
 from ..git import head_commit
 from ..live import Progress, read_live
 from ..model import Config, Plan, PlanContext
-from .validate import Desired
+from ..planfile import render_plan_json
+from .validate import Desired, valid_desired
 
 
 @dataclass(frozen=True)
@@ -80,3 +87,46 @@ def plan_dois(
         anonymous=tuple(sorted(live.anonymous)),
     )
     return Planned(plan, context, desired)
+
+
+def run(
+    config_path: Path | None,
+    *,
+    targets: Sequence[str] = (),
+    deadline: float | None = None,
+    out: Path | None = None,
+    progress: Progress | None = None,
+) -> Planned:
+    """`doiac plan`: the plan of the valid DOI files against DataCite; with `out`, saved as JSON."""
+    until = deadline_after(deadline)
+    config = open_config(config_path)
+    desired = valid_desired(config)
+    wanted = parse_targets(targets, desired)
+    with connect(config, deadline=until) as (endpoint, clients):
+        planned = plan_dois(config, desired, endpoint, clients, targets=wanted, progress=progress)
+    if out is not None:
+        write_text(out, render_plan_json(planned.plan, planned.context))
+    return planned
+
+
+def deadline_after(seconds: float | None) -> Deadline | None:
+    """The run's deadline, counted from now (the command's start)."""
+    if seconds is None:
+        return None
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise UsageError(f"--deadline must be a positive number of seconds, not {seconds}")
+    return Deadline.after(seconds)
+
+
+def parse_targets(targets: Sequence[str], desired: Desired) -> frozenset[str] | None:
+    """--target DOIs, lower case, each with a file; None for all of them."""
+    if not targets:
+        return None
+    wanted = frozenset(t.strip().lower().removeprefix("https://doi.org/") for t in targets)
+    for doi in sorted(wanted):
+        if problem := path_problem(doi):
+            raise UsageError(f"--target {doi!r} {problem}")
+    unknown = sorted(wanted - {r.doi for r in desired.records})
+    if unknown:
+        raise UsageError(f"--target names DOIs that have no file: {', '.join(unknown)}")
+    return wanted

@@ -13,10 +13,10 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from ..config import repository_for
+from ..config import open_config, repository_for
 from ..core.crossfile import FileFinding, duplicate_dois, reciprocal_versions
 from ..core.rules import Finding, RuleContext, run_record_rules
-from ..errors import SourceError
+from ..errors import InvalidFilesError, SourceError
 from ..files import find_yaml_files, read_source
 from ..model import Config, DesiredRecord, Diagnostic, Repository, Severity, SourceFile, escape_pointer_token
 from ..schemas import check_schema
@@ -212,3 +212,35 @@ def _desired(item: _Merged) -> DesiredRecord:
         path=item.source.path,
         repository=item.repository.id,
     )
+
+
+@dataclass(frozen=True)
+class Validated:
+    """What `doiac validate` found: every diagnostic, and how many files were checked."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    files: int
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def run(config_path: Path | None, paths: Sequence[Path] = (), *, strict: bool = False) -> Validated:
+    """`doiac validate`: check the DOI files offline; with `strict`, warnings count as errors."""
+    desired = read_desired(open_config(config_path), paths)
+    diagnostics = desired.diagnostics
+    if strict:
+        diagnostics = tuple(
+            d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d for d in diagnostics
+        )
+    return Validated(diagnostics, desired.files)
+
+
+def valid_desired(config: Config) -> Desired:
+    """The desired records, or InvalidFilesError: invalid files stop a plan before any request."""
+    desired = read_desired(config)
+    errors = tuple(d for d in desired.diagnostics if d.severity is Severity.ERROR)
+    if errors:
+        raise InvalidFilesError(errors)
+    return desired

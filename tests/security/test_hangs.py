@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler import cli
 from reconciler.applier import apply_plan
 from reconciler.cli import main
 from reconciler.commands import plan as planning
@@ -337,7 +336,7 @@ def lagging(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> _Clock:
         lambda *args, **kwargs: DataCiteClient(*args, transport=transport(), **kwargs),
     )  # fmt: skip
     monkeypatch.setattr(
-        cli, "Deadline", SimpleNamespace(after=lambda seconds: Deadline.after(seconds, clock))
+        planning, "Deadline", SimpleNamespace(after=lambda seconds: Deadline.after(seconds, clock))
     )
     return clock
 
