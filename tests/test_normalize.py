@@ -3,11 +3,22 @@ hides a real change. Each row is (rule, what we send, what DataCite gives back).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from reconciler.core.normalize import PAIR_RULES, RULES, align, canonical, rewrites, unserved_identifiers
+from reconciler.core.normalize import (
+    PAIR_RULES,
+    RULES,
+    PairRule,
+    Rule,
+    align,
+    canonical,
+    rewrites,
+    unserved_identifiers,
+)
 
 SUPPRESSES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("server-owned", {"titles": [{"title": "T"}]},
@@ -211,11 +222,83 @@ def test_pair_rules_leave_records_without_the_attribute_alone() -> None:
         ({"rightsList": [{"rightsIdentifier": "x", "rights": "X", "rightsUri": "https://x.org"}]}, None, ()),
         ({"publicationYear": "2024"}, None, ("DataCite will store publicationYear as a number",)),
         ({"publicationYear": "2024", "language": "de-CH"}, {"language"}, ("DataCite will store language 'de-CH' as 'de'",)),
+        ({"publicationYear": "2024", "rightsList": [{"rightsIdentifier": "MIT"}], "types": {"ris": "DATA"}, "language": "eng"},
+         None,
+         ("DataCite will store language 'eng' as 'en'",
+          "DataCite will add schemaOrg, citeproc, bibtex to types, derived from resourceTypeGeneral",
+          "DataCite will store rightsList[0] as the full SPDX record for mit if it is an SPDX licence identifier",
+          "DataCite will store publicationYear as a number")),
     ],
-    ids=["language", "language-short", "types", "spdx", "rights-complete", "year", "only-changed-fields"],
+    ids=["language", "language-short", "types", "spdx", "rights-complete", "year", "only-changed-fields", "order"],
 )  # fmt: skip
 def test_rewrites_notes(attributes: dict[str, Any], fields: set[str] | None, notes: tuple[str, ...]) -> None:
     assert rewrites(attributes, fields) == notes
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
+    return {
+        k for k in before.keys() | after.keys() if k not in before or k not in after or before[k] != after[k]
+    }
+
+
+# What a rule rewrites in what is sent (record rules) or undoes of what DataCite derived (pair rules).
+_Rewrite = tuple[Rule | PairRule, dict[str, Any], set[str]]
+SENT = [sent for _, sent, _ in SUPPRESSES + NEVER_HIDES]
+
+
+def _record_rewrites(rules: Iterable[Rule]) -> Iterator[_Rewrite]:
+    for rule in rules:
+        for sent in SENT:
+            yield rule, sent, _changed(sent, rule.apply(sent))
+
+
+def _pair_rewrites(rules: Iterable[PairRule]) -> Iterator[_Rewrite]:
+    for rule in rules:
+        for _, desired, live in PAIR_SUPPRESSES:
+            served = canonical(live)
+            yield rule, desired, _changed(served, rule.apply(served, canonical(desired)))
+
+
+def _unexplained(found: Iterable[_Rewrite]) -> set[str]:
+    """Rules that rewrite a value but neither explain it nor say why the plan need not."""
+    return {
+        rule.name
+        for rule, _, fields in found
+        if fields and rule.explains is None and not rule.no_note_because
+    }
+
+
+def _unnoted(found: Iterable[_Rewrite]) -> set[tuple[str, str]]:
+    """(rule, attribute): a rule with an explanation that is silent about an attribute it rewrites."""
+    return {
+        (rule.name, field)
+        for rule, attributes, fields in found
+        if rule.explains is not None
+        for field in fields - {note.field for note in rule.explains(attributes)}
+    }
+
+
+def test_every_rule_that_rewrites_a_value_explains_it_or_says_why_not() -> None:
+    assert _unexplained(_record_rewrites(RULES)) == set()
+    assert _unexplained(_pair_rewrites(PAIR_RULES)) == set()
+    # Not asked of pair rules: a licence named by its text or URL is expanded too, but only an
+    # identifier is noted.
+    assert _unnoted(_record_rewrites(RULES)) == set()
+
+
+def test_a_rule_that_rewrites_without_an_explanation_fails_the_check() -> None:
+    language = next(rule for rule in RULES if rule.name == "language-head")
+    types = next(rule for rule in PAIR_RULES if rule.name == "derived-types")
+    assert _unexplained(_record_rewrites([replace(language, explains=None)])) == {"language-head"}
+    assert _unexplained(_pair_rewrites([replace(types, explains=None)])) == {"derived-types"}
+    assert _unnoted(_record_rewrites([replace(language, explains=lambda _: iter(()))])) == {
+        ("language-head", "language")
+    }
+
+
+@pytest.mark.parametrize("rule", [*RULES, *PAIR_RULES], ids=lambda rule: rule.name)
+def test_a_rule_explains_or_says_why_it_needs_no_note(rule: Rule | PairRule) -> None:
+    assert (rule.explains is None) == bool(rule.no_note_because)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 Each rule is one named entry of RULES, so the plan can say which rewrite it suppressed and
 tests can drive one rule per row. A rule must suppress a rewrite DataCite makes and never hide a
-real change.
+real change. A rule also explains its rewrite: given the desired attributes, the notes the plan
+shows for what DataCite will store differently; a rule whose rewrite needs no note says why.
 
 Two kinds of rule. Record rules (RULES) rewrite one record, the same on both sides. Pair rules
 (PAIR_RULES) look at the desired record to undo what DataCite derives from it: `types` defaults
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,12 +78,30 @@ Record = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class Note:
+    """What DataCite will store differently from what it is sent, about one top-level attribute."""
+
+    field: str
+    text: str
+
+
+Explain = Callable[[Mapping[str, Any]], Iterator[Note]]
+"""desired attributes → the notes for what DataCite will rewrite in them (none: nothing to say)."""
+
+
+@dataclass(frozen=True)
 class Rule:
-    """One DataCite rewrite: its name, what DataCite does, and how the canonical form undoes it."""
+    """One DataCite rewrite: its name, what DataCite does, and how the canonical form undoes it.
+
+    `explains` gives the plan's notes for the rewrite; a rule without one says in `no_note_because`
+    why the plan need not mention it.
+    """
 
     name: str
     does: str
     apply: Callable[[Record], Record]
+    explains: Explain | None
+    no_note_because: str = ""
 
 
 def _server_owned(record: Record) -> Record:
@@ -145,6 +164,11 @@ def _publication_year(record: Record) -> Record:
     if isinstance(year, str) and year.strip().isdigit():
         return {**record, "publicationYear": int(year)}
     return record
+
+
+def _explain_publication_year(attributes: Mapping[str, Any]) -> Iterator[Note]:
+    if isinstance(attributes.get("publicationYear"), str):
+        yield Note("publicationYear", "DataCite will store publicationYear as a number")
 
 
 def _version_string(record: Record) -> Record:
@@ -212,6 +236,12 @@ def _language_head(record: Record) -> Record:
     return record
 
 
+def _explain_language(attributes: Mapping[str, Any]) -> Iterator[Note]:
+    language = attributes.get("language")
+    if isinstance(language, str) and (code := two_letter_code(language)):
+        yield Note("language", f"DataCite will store language {language!r} as {code!r}")
+
+
 def _numbers(value: Any) -> Any:
     if isinstance(value, Mapping):
         # DataCite converts coordinates, never the place name (a place may be called "1905").
@@ -260,30 +290,45 @@ def _subjects_unique(record: Record) -> Record:
     return {**record, "subjects": unique}
 
 
+# Why a rule needs no note: the plan notes only what DataCite will store differently from the file.
+_SCHEMA_REFUSES = "the schema refuses this shape in a file, so doiac never sends it"
+_SAME_VALUE = "the same value in DataCite's shape: nothing the file says is lost"
+
 RULES: tuple[Rule, ...] = (
     Rule(
-        "server-owned",
-        "DataCite sets created, updated, xml, counters, … and derives container",
-        _server_owned,
+        "server-owned", "DataCite sets created, updated, xml, counters, … and derives container", _server_owned,
+        None, "undoes what DataCite adds: nothing the file sends is rewritten",
     ),
-    Rule("wrap-single", "DataCite wraps a single object or value into a list", _wrap_single),
+    Rule("wrap-single", "DataCite wraps a single object or value into a list", _wrap_single, None, _SCHEMA_REFUSES),
     Rule(
-        "person-shapes",
-        "affiliations come back as name strings; an object nameIdentifiers becomes a list",
-        lambda r: _people(r, _person_shapes),
+        "person-shapes", "affiliations come back as name strings; an object nameIdentifiers becomes a list",
+        lambda r: _people(r, _person_shapes), None, _SCHEMA_REFUSES,
     ),
-    Rule("publisher-object", "a publisher string is stored as {name}", _publisher_object),
-    Rule("publication-year", "publicationYear is stored as an integer", _publication_year),
-    Rule("version-string", "version is stored as a string", _version_string),
-    Rule("doi-identifiers", "identifiers of type DOI are dropped", _doi_identifiers),
-    Rule("numeric-geo", "coordinates written as numeric strings become numbers", _numeric_geo),
-    Rule("subjects-unique", "exact duplicate subjects are removed", _subjects_unique),
-    Rule("rights-identifier-lower", "rightsIdentifier is stored in lower case", _rights_identifier_lower),
-    Rule("language-head", "a language tag is stored as its two-letter code (en-US → en)", _language_head),
+    Rule("publisher-object", "a publisher string is stored as {name}", _publisher_object, None, _SAME_VALUE),
+    Rule("publication-year", "publicationYear is stored as an integer", _publication_year, _explain_publication_year),
+    Rule("version-string", "version is stored as a string", _version_string, None, _SCHEMA_REFUSES),
     Rule(
-        "empty-is-missing", "null, [] and {} all mean nothing; DataCite adds empty lists", _empty_is_missing
+        "doi-identifiers", "identifiers of type DOI are dropped", _doi_identifiers,
+        None, "`doiac validate` warns about each one (identifier-doi)",
     ),
-)
+    Rule("numeric-geo", "coordinates written as numeric strings become numbers", _numeric_geo, None, _SAME_VALUE),
+    Rule(
+        "subjects-unique", "exact duplicate subjects are removed", _subjects_unique,
+        None, "only an exact copy is dropped: the subjects DataCite keeps say all the file says",
+    ),
+    Rule(
+        "rights-identifier-lower", "rightsIdentifier is stored in lower case", _rights_identifier_lower,
+        None, "either case names the same licence; spdx-expansion's note already shows the lower-case one",
+    ),
+    Rule(
+        "language-head", "a language tag is stored as its two-letter code (en-US → en)", _language_head,
+        _explain_language,
+    ),
+    Rule(
+        "empty-is-missing", "null, [] and {} all mean nothing; DataCite adds empty lists", _empty_is_missing,
+        None, "undoes what DataCite adds: null, [] and {} say nothing, sent or stored",
+    ),
+)  # fmt: skip
 
 
 def canonical(attributes: Mapping[str, Any]) -> Record:
@@ -319,6 +364,8 @@ class PairRule:
     does: str
     apply: Callable[[Record, Mapping[str, Any]], Record]
     """(live canonical, desired canonical) → live canonical with DataCite's derivation undone."""
+    explains: Explain | None
+    no_note_because: str = ""
 
 
 _DERIVED_TYPES = ("schemaOrg", "citeproc", "bibtex", "ris")
@@ -334,6 +381,14 @@ def _derived_types(live: Record, desired: Mapping[str, Any]) -> Record:
         return live
     kept = {k: v for k, v in types.items() if k in wanted or k not in _DERIVED_TYPES}
     return {**live, "types": kept}
+
+
+def _explain_derived_types(attributes: Mapping[str, Any]) -> Iterator[Note]:
+    types = attributes.get("types")
+    if isinstance(types, Mapping) and (added := [k for k in _DERIVED_TYPES if k not in types]):
+        yield Note(
+            "types", f"DataCite will add {', '.join(added)} to types, derived from resourceTypeGeneral"
+        )
 
 
 # DataCite matches a licence by its full name before its identifier, and four current SPDX IDs
@@ -391,14 +446,29 @@ def _spdx_expansion(live: Record, desired: Mapping[str, Any]) -> Record:
     return {**live, "rightsList": rebuilt}
 
 
+def _explain_spdx_expansion(attributes: Mapping[str, Any]) -> Iterator[Note]:
+    # Only an identifier is sure to be looked up; a licence named by its text or URL is not noted.
+    rights = attributes.get("rightsList")
+    for index, entry in enumerate(rights if isinstance(rights, list) else []):
+        identifier = entry.get("rightsIdentifier") if isinstance(entry, Mapping) else None
+        if isinstance(identifier, str) and not all(entry.get(k) for k in ("rights", "rightsUri")):
+            yield Note(
+                "rightsList",
+                f"DataCite will store rightsList[{index}] as the full SPDX record for {identifier.lower()}"
+                " if it is an SPDX licence identifier",
+            )
+
+
 PAIR_RULES: tuple[PairRule, ...] = (
     PairRule(
-        "derived-types",
-        "schemaOrg, citeproc, bibtex and ris are derived from resourceTypeGeneral",
-        _derived_types,
+        "derived-types", "schemaOrg, citeproc, bibtex and ris are derived from resourceTypeGeneral",
+        _derived_types, _explain_derived_types,
     ),
-    PairRule("spdx-expansion", "a recognised licence is stored as its full SPDX record", _spdx_expansion),
-)
+    PairRule(
+        "spdx-expansion", "a recognised licence is stored as its full SPDX record", _spdx_expansion,
+        _explain_spdx_expansion,
+    ),
+)  # fmt: skip
 
 
 def align(live: Mapping[str, Any], desired: Mapping[str, Any]) -> Record:
@@ -412,39 +482,18 @@ def align(live: Mapping[str, Any], desired: Mapping[str, Any]) -> Record:
     return record
 
 
+# The order plans have always listed notes in; a field not named here comes last, in rule order.
+_NOTE_ORDER = {"language": 0, "types": 1, "rightsList": 2, "publicationYear": 3}
+
+
 def rewrites(attributes: Mapping[str, Any], fields: Iterable[str] | None = None) -> tuple[str, ...]:
     """What DataCite will rewrite in these attributes when they are sent: notes for the plan.
 
-    With `fields`, only notes about those top-level attributes (the ones a change touches).
+    The notes are the explanations of the rules that fire. With `fields`, only notes about those
+    top-level attributes (the ones a change touches).
     """
-    notes = _rewrites(attributes)
-    if fields is None:
-        return tuple(note for _, note in notes)
-    wanted = set(fields)
-    return tuple(note for field, note in notes if field in wanted)
-
-
-def _rewrites(attributes: Mapping[str, Any]) -> list[tuple[str, str]]:
-    notes: list[tuple[str, str]] = []
-    language = attributes.get("language")
-    if isinstance(language, str) and (code := two_letter_code(language)):
-        notes.append(("language", f"DataCite will store language {language!r} as {code!r}"))
-    types = attributes.get("types")
-    if isinstance(types, Mapping) and (added := [k for k in _DERIVED_TYPES if k not in types]):
-        notes.append(
-            ("types", f"DataCite will add {', '.join(added)} to types, derived from resourceTypeGeneral")
-        )
-    rights = attributes.get("rightsList")
-    for index, entry in enumerate(rights if isinstance(rights, list) else []):
-        identifier = entry.get("rightsIdentifier") if isinstance(entry, Mapping) else None
-        if isinstance(identifier, str) and not all(entry.get(k) for k in ("rights", "rightsUri")):
-            notes.append(
-                (
-                    "rightsList",
-                    f"DataCite will store rightsList[{index}] as the full SPDX record for {identifier.lower()}"
-                    " if it is an SPDX licence identifier",
-                )
-            )
-    if isinstance(attributes.get("publicationYear"), str):
-        notes.append(("publicationYear", "DataCite will store publicationYear as a number"))
-    return notes
+    rules: tuple[Rule | PairRule, ...] = (*RULES, *PAIR_RULES)
+    notes = [note for rule in rules if rule.explains for note in rule.explains(attributes)]
+    notes.sort(key=lambda note: _NOTE_ORDER.get(note.field, len(_NOTE_ORDER)))
+    wanted = None if fields is None else set(fields)
+    return tuple(note.text for note in notes if wanted is None or note.field in wanted)
