@@ -6,33 +6,17 @@ A diff's missing side has no key at all, because JSON null is a value a field ca
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from .__about__ import __version__
 from .core.doi import path_problem
 from .model import MISSING, Action, Change, FieldDiff, Plan, PlanContext, Problem, Severity, Unmanaged
+from .schemas import check_schema
 
 FORMAT_VERSION = 1
 _COUNTED = (Action.CREATE, Action.UPDATE, Action.PUBLISH, Action.REGISTER, Action.HIDE, Action.DELETE)
-_KINDS: dict[str, Callable[[Any], bool]] = {
-    "a string": lambda v: isinstance(v, str),
-    "a string or null": lambda v: v is None or isinstance(v, str),
-    # bool is an int in Python, never in JSON.
-    "an integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "a boolean": lambda v: isinstance(v, bool),
-    "an array": lambda v: isinstance(v, list),
-    "an object": lambda v: isinstance(v, dict),
-}
-# bool before int: True is an int in Python.
-_JSON_TYPES = (
-    (bool, "a boolean"),
-    (int | float, "a number"),
-    (str, "a string"),
-    (list, "an array"),
-    (dict, "an object"),
-    (type(None), "null"),
-)
+_SHOWN = 10
+"""Problems a refusal names; the rest are counted."""
 
 
 def render_plan_json(plan: Plan, context: PlanContext) -> str:
@@ -100,133 +84,91 @@ def _change_to_dict(change: Change) -> dict[str, Any]:
 
 
 def plan_from_dict(data: Any) -> tuple[Plan, PlanContext]:
-    """A saved plan read back; ValueError names the first thing that is not format_version 1."""
-    if not isinstance(data, dict):
-        raise ValueError(f"a plan is a JSON object, got {_json_type(data)}")
-    version = data.get("format_version")
+    """A saved plan read back, checked against schemas/plan.schema.json and against itself.
+
+    ValueError names the problems on one line, `pointer: message` each as for a DOI file (ten, then a count).
+    """
+    if isinstance(data, dict):
+        _check_version(data.get("format_version"))
+    _refuse([(p.pointer, p.message) for p in check_schema("plan", data)])
+    plan, context = _plan(data), _context(data)
+    # What a schema cannot say: a DOI a request path names exactly, and derived fields that agree
+    # with the changes (a hand-edited plan is not the plan that was shown).
+    problems = [
+        (f"/changes/{index}/doi", f"{change.doi!r} {problem}")
+        for index, change in enumerate(plan.changes)
+        if (problem := path_problem(change.doi))
+    ]
+    if data["summary"] != (expected := plan_summary(plan)):
+        problems.append(("/summary", f"does not match the changes; expected {json.dumps(expected)}"))
+    if data["applyable"] is not plan.is_applyable:
+        problems.append(
+            ("/applyable", f"does not match the problems; expected {json.dumps(plan.is_applyable)}")
+        )
+    _refuse(problems)
+    return plan, context
+
+
+def _check_version(version: Any) -> None:
+    """Checked before the schema: another version has another shape; say the one thing that helps."""
     if type(version) is not int or version != FORMAT_VERSION:
         raise ValueError(
             f"/format_version: doiac {__version__} reads plans of format_version {FORMAT_VERSION},"
             f" got {json.dumps(version)}; make the plan again with this doiac"
         )
-    summary = _get(data, "summary", "an object", "")
-    context = PlanContext(
-        environment=_get(data, "environment", "a string", ""),
-        endpoint=_get(data, "endpoint", "a string", ""),
-        repositories=_strings(data, "repositories", ""),
-        files=_get(data, "files", "an integer", ""),
-        requests=_get(data, "requests", "an integer", ""),
-        commit=_get(data, "commit", "a string or null", ""),
-        created=_get(data, "created", "a string or null", ""),
-        anonymous=_strings(data, "anonymous", ""),
-    )
-    plan = Plan(
-        changes=tuple(_change(c, f"/changes/{i}") for i, c in _items(data, "changes", "")),
-        unchanged=_get(summary, "unchanged", "an integer", "/summary"),
-        problems=tuple(_problem(p, f"/problems/{i}") for i, p in _items(data, "problems", "")),
-        unmanaged=tuple(_unmanaged(u, f"/unmanaged/{i}") for i, u in _items(data, "unmanaged", "")),
-        desired_digest=_get(data, "desired_digest", "a string", ""),
-    )
-    # The derived fields must agree with the changes: a hand-edited plan is not the plan shown.
-    expected = plan_summary(plan)
-    if {key: summary.get(key) for key in expected} != expected:
-        raise ValueError(f"/summary: does not match the changes; expected {json.dumps(expected)}")
-    if _get(data, "applyable", "a boolean", "") is not plan.is_applyable:
-        raise ValueError(f"/applyable: does not match the problems; expected {json.dumps(plan.is_applyable)}")
-    return plan, context
 
 
-def _change(data: dict[str, Any], where: str) -> Change:
-    action = _get(data, "action", "a string", where)
-    if action not in {a.value for a in Action}:
-        raise ValueError(
-            f"{where}/action: expected one of {', '.join(a.value for a in Action)}, got {action!r}"
-        )
+def _refuse(problems: list[tuple[str, str]]) -> None:
+    """Raise ValueError naming the problems on one line (the CLI prints it as one), if there are any."""
+    if not problems:
+        return
+    shown = [f"{pointer or '/'}: {message}" for pointer, message in problems[:_SHOWN]]
+    if len(problems) > _SHOWN:
+        shown.append(f"and {len(problems) - _SHOWN} more")
+    # Keys and values come from the file: show control characters escaped, never to the terminal.
+    raise ValueError("".join(c if c.isprintable() else repr(c)[1:-1] for c in "; ".join(shown)))
+
+
+def _context(data: dict[str, Any]) -> PlanContext:
+    # int(): JSON Schema counts 1.0 as an integer, Python does not.
+    return PlanContext(
+        environment=data["environment"],
+        endpoint=data["endpoint"],
+        repositories=tuple(data["repositories"]),
+        files=int(data["files"]),
+        requests=int(data["requests"]),
+        commit=data["commit"],
+        created=data["created"],
+        anonymous=tuple(data["anonymous"]),
+    )
+
+
+def _plan(data: dict[str, Any]) -> Plan:
+    return Plan(
+        changes=tuple(_change(change) for change in data["changes"]),
+        unchanged=int(data["summary"]["unchanged"]),
+        problems=tuple(
+            Problem(Severity(p["severity"]), p["doi"], p["message"], p["path"]) for p in data["problems"]
+        ),
+        unmanaged=tuple(Unmanaged(u["doi"], u["state"], u["repository"]) for u in data["unmanaged"]),
+        desired_digest=data["desired_digest"],
+    )
+
+
+def _change(data: dict[str, Any]) -> Change:
+    cited = data.get("cited")
     return Change(
-        doi=_doi(data, where),
-        action=Action(action),
-        repository=_get(data, "repository", "a string", where),
-        path=_get(data, "path", "a string or null", where),
-        state_before=_get(data, "state_before", "a string or null", where),
-        state_after=_get(data, "state_after", "a string or null", where),
-        diffs=tuple(_diff(d, f"{where}/diffs/{i}") for i, d in _items(data, "diffs", where)),
-        event=_get(data, "event", "a string or null", where),
-        notes=_strings(data, "notes", where),
-        fingerprint=_get(data, "fingerprint", "a string or null", where),
-        cited=_cited(data.get("cited"), f"{where}/cited"),
+        doi=data["doi"],
+        action=Action(data["action"]),
+        repository=data["repository"],
+        path=data["path"],
+        state_before=data["state_before"],
+        state_after=data["state_after"],
+        diffs=tuple(
+            FieldDiff(d["pointer"], d.get("before", MISSING), d.get("after", MISSING)) for d in data["diffs"]
+        ),
+        event=data["event"],
+        notes=tuple(data["notes"]),
+        fingerprint=data["fingerprint"],
+        cited=(cited["before"], cited["after"]) if cited is not None else None,
     )
-
-
-def _cited(data: Any, where: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    if data is None:
-        return None
-    if not (
-        isinstance(data, dict)
-        and isinstance(data.get("before"), dict)
-        and isinstance(data.get("after"), dict)
-    ):
-        raise ValueError(f"{where}: expected an object with objects before and after")
-    return data["before"], data["after"]
-
-
-def _diff(data: dict[str, Any], where: str) -> FieldDiff:
-    pointer = _get(data, "pointer", "a string", where)
-    return FieldDiff(pointer, data.get("before", MISSING), data.get("after", MISSING))
-
-
-def _problem(data: dict[str, Any], where: str) -> Problem:
-    severity = _get(data, "severity", "a string", where)
-    if severity not in {s.value for s in Severity}:
-        raise ValueError(f"{where}/severity: expected error, warning or info, got {severity!r}")
-    return Problem(
-        severity=Severity(severity),
-        doi=_get(data, "doi", "a string", where),
-        message=_get(data, "message", "a string", where),
-        path=_get(data, "path", "a string or null", where),
-    )
-
-
-def _unmanaged(data: dict[str, Any], where: str) -> Unmanaged:
-    return Unmanaged(
-        doi=_get(data, "doi", "a string", where),
-        state=_get(data, "state", "a string", where),
-        repository=_get(data, "repository", "a string", where),
-    )
-
-
-def _doi(data: dict[str, Any], where: str) -> str:
-    """A change's DOI: one that a request path names exactly, or the plan is refused."""
-    doi: str = _get(data, "doi", "a string", where)
-    if problem := path_problem(doi):
-        raise ValueError(f"{where}/doi: {doi!r} {problem}")
-    return doi
-
-
-def _get(data: dict[str, Any], key: str, kind: str, where: str) -> Any:
-    if key not in data:
-        raise ValueError(f"{where}/{key}: missing")
-    value = data[key]
-    if not _KINDS[kind](value):
-        raise ValueError(f"{where}/{key}: expected {kind}, got {_json_type(value)}")
-    return value
-
-
-def _items(data: dict[str, Any], key: str, where: str) -> list[tuple[int, dict[str, Any]]]:
-    """The objects of an array, with their index for messages."""
-    items: list[Any] = _get(data, key, "an array", where)
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise ValueError(f"{where}/{key}/{index}: expected an object, got {_json_type(item)}")
-    return list(enumerate(items))
-
-
-def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-    items: list[Any] = _get(data, key, "an array", where)
-    for index, item in enumerate(items):
-        if not isinstance(item, str):
-            raise ValueError(f"{where}/{key}/{index}: expected a string, got {_json_type(item)}")
-    return tuple(items)
-
-
-def _json_type(value: Any) -> str:
-    return next((name for kind, name in _JSON_TYPES if isinstance(value, kind)), type(value).__name__)

@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from reconciler.__about__ import __version__
 from reconciler.model import MISSING, Action, Change, FieldDiff, Plan, Problem, Severity
 from reconciler.planfile import plan_from_dict, plan_to_dict, render_plan_json
+from reconciler.schemas import check_schema
 
 from .test_plan_text import REPO, assert_golden, big_plan, golden_context, golden_plan
 
@@ -63,6 +64,7 @@ def test_validates_against_the_schema_and_round_trips(plan: Plan, context: Any) 
     text = render_plan_json(plan, context)
     data = json.loads(text)
     assert sorted(str(e) for e in VALIDATOR.iter_errors(data)) == []
+    assert check_schema("plan", data) == []
     assert plan_from_dict(data) == (plan, context)
 
 
@@ -89,41 +91,90 @@ def _broken(edit: Any) -> dict[str, Any]:
     return data
 
 
+def _many(data: dict[str, Any]) -> None:
+    data["changes"] = [{}] * 2
+
+
+MISSING_KEYS = "; ".join(
+    f"/changes/0/{key}: missing required key `{key}`"
+    for key in ("doi", "action", "repository", "path", "state_before", "state_after", "event", "one_way",
+                "fingerprint", "notes")
+)  # fmt: skip
+TOP_KEYS = ", ".join(sorted(plan_to_dict(golden_plan(), golden_context())))
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ([], "a plan is a JSON object, got an array"),
+        # Before the schema: a plan of another version has another shape.
         (_broken(lambda d: d.update(format_version=2)), VERSION.format("2")),
         (_broken(lambda d: d.update(format_version=True)), VERSION.format("true")),
         (_broken(lambda d: d.pop("format_version")), VERSION.format("null")),
-        (_broken(lambda d: d.pop("environment")), "/environment: missing"),
+        # schemas/plan.schema.json, in the words DOI files get.
+        ([], "/: expected a mapping, got a list"),
+        (_broken(lambda d: d.pop("environment")), "/environment: missing required key `environment`"),
         (_broken(lambda d: d.update(files="8")), "/files: expected an integer, got a string"),
         (_broken(lambda d: d.update(files=True)), "/files: expected an integer, got a boolean"),
-        (_broken(lambda d: d.update(commit=1.5)), "/commit: expected a string or null, got a number"),
-        (_broken(lambda d: d.update(repositories="X")), "/repositories: expected an array, got a string"),
-        (_broken(lambda d: d.update(anonymous=[None])), "/anonymous/0: expected a string, got null"),
-        (_broken(lambda d: d.update(summary=[])), "/summary: expected an object, got an array"),
-        (_broken(lambda d: d["summary"].pop("unchanged")), "/summary/unchanged: missing"),
-        (_broken(lambda d: d.update(changes=[1])), "/changes/0: expected an object, got a number"),
-        (_broken(lambda d: d["changes"][2].update(action="creat")), "/changes/2/action: expected one of create, update, publish, register, hide, delete, no-op, got 'creat'"),
-        (_broken(lambda d: d["changes"][4]["diffs"][0].pop("pointer")), "/changes/4/diffs/0/pointer: missing"),
-        (_broken(lambda d: d["changes"][0].update(notes=[{}])), "/changes/0/notes/0: expected a string, got an object"),
-        (_broken(lambda d: d["problems"][1].update(severity="fatal")), "/problems/1/severity: expected error, warning or info, got 'fatal'"),
-        (_broken(lambda d: d["unmanaged"][0].update(state=object())), "/unmanaged/0/state: expected a string, got object"),
+        (_broken(lambda d: d.update(files=1.5)), "/files: expected an integer, got a number"),
+        (_broken(lambda d: d.update(requests=-1)), "/requests: -1 must be at least 0"),
+        (_broken(lambda d: d.update(commit=1.5)), "/commit: expected a string, got a number"),
+        (_broken(lambda d: d.update(repositories="X")), "/repositories: expected a list, got a string"),
+        (_broken(lambda d: d.update(anonymous=[None])), "/anonymous/0: expected a string, got nothing (null)"),
+        (_broken(lambda d: d.update(applyable="no")), "/applyable: expected true or false, got a string"),
+        (_broken(lambda d: d.update(desired_digest="md5:x")), "/desired_digest: expected `sha256:` and a hex digest"),
+        (_broken(lambda d: d.update(extra=1)), f"/extra: unknown key `extra`; expected one of: {TOP_KEYS}"),
+        (_broken(lambda d: d.update(summary=[])), "/summary: expected a mapping, got a list"),
+        (_broken(lambda d: d["summary"].pop("unchanged")), "/summary/unchanged: missing required key `unchanged`"),
+        (_broken(lambda d: d["summary"].update(onway=0)), "/summary/onway: unknown key `onway`; did you mean `one_way`?"),
+        (_broken(lambda d: d.update(changes=[1])), "/changes/0: expected a mapping, got an integer"),
+        (_broken(lambda d: d["changes"][2].update(action="creat")), "/changes/2/action: 'creat' is not a valid action; did you mean 'create'?"),
+        (_broken(lambda d: d["changes"][2].update(action="x")), "/changes/2/action: 'x' is not a valid action; expected one of: create, update, publish, register, hide, delete, no-op"),
+        (_broken(lambda d: d["changes"][0].update(actoin="x")), "/changes/0/actoin: unknown key `actoin`; did you mean `action`?"),
+        (_broken(lambda d: d["changes"][0].update(doi="")), "/changes/0/doi: must not be empty"),
+        (_broken(lambda d: d["changes"][0].update(state_before="drafty")), "/changes/0/state_before: 'drafty' is not a valid state_before; did you mean 'draft'?"),
+        (_broken(lambda d: d["changes"][0].update(event="delete")), "/changes/0/event: 'delete' is not a valid event; expected one of: publish, register, hide"),
+        (_broken(lambda d: d["changes"][1].update(fingerprint="abc")), "/changes/1/fingerprint: expected `sha256:` and a hex digest"),
+        (_broken(lambda d: d["changes"][0].update(cited=None)), "/changes/0/cited: expected a mapping, got nothing (null)"),
+        (_broken(lambda d: d["changes"][0].update(notes=[{}])), "/changes/0/notes/0: expected a string, got a mapping"),
+        (_broken(lambda d: d["changes"][4]["diffs"][0].pop("pointer")), "/changes/4/diffs/0/pointer: missing required key `pointer`"),
+        (_broken(lambda d: d["changes"][4]["diffs"][1].pop("after")), "/changes/4/diffs/1: needs `before`, `after` or both"),
+        (_broken(lambda d: d["changes"][4]["diffs"][0].update(pointer="titles")), "/changes/4/diffs/0/pointer: 'titles' does not have the expected form"),
+        (_broken(lambda d: d["problems"][1].update(severity="fatal")), "/problems/1/severity: 'fatal' is not a valid severity; expected one of: error, warning, info"),
+        (_broken(lambda d: d["unmanaged"][0].update(state=None)), "/unmanaged/0/state: null is not a valid state; expected one of: draft, registered, findable"),
+        # Every problem at once, on one line, the first ten named; the file's text never reaches a terminal raw.
+        (_broken(lambda d: d.update(files="8", requests=None)), "/files: expected an integer, got a string; /requests: expected an integer, got nothing (null)"),
+        (_broken(_many), f"{MISSING_KEYS}; and 12 more"),
+        (_broken(lambda d: d.update({"\x1b[2J": 1})), "/\\x1b[2J: unknown key `\\x1b[2J`; expected one of: " + TOP_KEYS),
+        # After the schema: what it cannot say.
+        (_broken(lambda d: d["changes"][3].update(doi="10.80000/q/../x")), "/changes/3/doi: '10.80000/q/../x' has a '.' or '..' segment in its suffix, which a request path resolves to another DOI"),
         (_broken(lambda d: d["summary"].update(create=2)), "/summary: does not match the changes; expected " + json.dumps(SUMMARY)),
         (_broken(lambda d: d.update(applyable=True)), "/applyable: does not match the problems; expected false"),
-        (_broken(lambda d: d.update(applyable="no")), "/applyable: expected a boolean, got a string"),
+        (_broken(lambda d: (d["summary"].update(create=2), d.update(applyable=True))), "/summary: does not match the changes; expected " + json.dumps(SUMMARY) + "; /applyable: does not match the problems; expected false"),
     ],
     ids=[
-        "not-object", "version-2", "version-bool", "version-missing", "key-missing", "wrong-type", "bool-not-int",
-        "not-string-or-null", "not-array", "array-item", "summary-type", "summary-key", "item-not-object",
-        "action-unknown", "diff-key", "notes-item", "severity-unknown", "python-type", "summary-edited",
-        "applyable-edited", "applyable-type",
+        "version-2", "version-bool", "version-missing",
+        "not-object", "key-missing", "wrong-type", "bool-not-int", "float-not-int", "negative-count",
+        "not-string-or-null", "not-array", "array-item", "not-boolean", "digest-form", "extra-key", "summary-type",
+        "summary-key", "summary-extra-key", "item-not-object", "action-misspelt", "action-unknown", "change-extra-key",
+        "doi-empty", "state-unknown", "event-unknown", "fingerprint-form", "cited-null", "notes-item", "diff-key",
+        "diff-no-side", "diff-pointer-form", "severity-unknown", "unmanaged-state",
+        "two-problems", "ten-shown", "control-characters",
+        "unsafe-doi", "summary-edited", "applyable-edited", "both-edited",
     ],
 )  # fmt: skip
 def test_refuses_what_is_not_a_plan(data: Any, message: str) -> None:
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         plan_from_dict(data)
+
+
+def test_a_whole_number_written_as_a_float_reads_as_an_integer() -> None:
+    """JSON Schema counts 1.0 as an integer; the plan holds ints all the same."""
+    data = plan_to_dict(golden_plan(), golden_context())
+    data.update(files=float(data["files"]), requests=float(data["requests"]))
+    data["summary"]["unchanged"] = float(data["summary"]["unchanged"])
+    plan, context = plan_from_dict(data)
+    assert (type(context.files), type(context.requests), type(plan.unchanged)) == (int, int, int)
+    assert (plan, context) == (golden_plan(), golden_context())
 
 
 def test_problem_and_unmanaged_round_trip_field_by_field() -> None:
