@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..model import ApplyReport, FieldResult, Outcome
-from .plan_text import printable
+from .text import GREEN, RED, YELLOW, compact, paint, printable, truncate
 
 _MARKS = {"done": "✓", "failed": "✗", "stale": "!"}
-_COLOURS = {"done": "\033[32m", "failed": "\033[31m", "stale": "\033[33m"}
-_RESET = "\033[0m"
+_COLOURS = {"done": GREEN, "failed": RED, "stale": YELLOW}
+_VALUE_LIMIT = 80
 
 
-def _compact(value: Any, limit: int = 80) -> str:
-    text = printable(json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _value(value: Any) -> str:
+    return truncate(compact(value), _VALUE_LIMIT)
 
 
 def _read_back(outcome: Outcome) -> str:
@@ -27,17 +25,16 @@ def _read_back(outcome: Outcome) -> str:
     parts = []
     for field in odd:
         if field.result is FieldResult.REWRITTEN:
-            parts.append(f"{printable(field.pointer)} rewritten by DataCite as {_compact(field.value)}")
+            parts.append(f"{printable(field.pointer)} rewritten by DataCite as {_value(field.value)}")
         else:
-            parts.append(f"{printable(field.pointer)} not applied (DataCite holds {_compact(field.value)})")
+            parts.append(f"{printable(field.pointer)} not applied (DataCite holds {_value(field.value)})")
     return "read back: " + "; ".join(parts)
 
 
 def render_outcome(outcome: Outcome, *, colour: bool = False) -> str:
     """One DOI's outcome: mark, DOI, what happened, and what the read-back found."""
     mark = _MARKS.get(outcome.status, "?")
-    if colour:
-        mark = f"{_COLOURS.get(outcome.status, '')}{mark}{_RESET}"
+    mark = paint(mark, _COLOURS.get(outcome.status, ""), colour=colour)
     # DataCite's messages and the read-back values come from the network: escaped like the plan.
     line = f"  {mark} {printable(outcome.doi):<28} {printable(outcome.message)}"
     read_back = _read_back(outcome)

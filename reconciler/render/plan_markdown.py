@@ -23,12 +23,10 @@ from .plan_text import (
     format_value,
     header_text,
     is_url,
-    plural,
-    printable,
     state_text,
     summarise_plan,
-    truncate,
 )
+from .text import plural, printable, truncate
 
 MARKER = "<!-- doiac plan -->"
 """First line of the comment, so a workflow can find and replace its previous comment."""

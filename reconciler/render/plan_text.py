@@ -1,19 +1,19 @@
 """The plan as a terminal shows it: Terraform-like, one line per change and its field diffs under it.
 
-The helpers `format_value`, `printable`, `state_text`, `summarise_plan` and `plural` are shared
-with the markdown renderer, so both say the same thing in the same words.
+The helpers `format_value`, `state_text` and `summarise_plan` are shared with the markdown
+renderer, so both say the same thing in the same words; plurals, escapes and colour come from
+`text`.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import textwrap
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..model import Action, Change, FieldDiff, Plan, PlanContext, Severity
+from .text import CYAN, GREEN, RED, YELLOW, compact, paint, plural, truncate
+from .text import printable as printable  # noqa: PLC0414 - render.diagnostics imports it from here
 
 SYMBOLS = {
     Action.CREATE: "+",
@@ -30,47 +30,22 @@ VALUE_LIMIT = 100
 _WIDTH = 100
 _LEAD = len("? unmanaged")
 _POINTER = 24
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-# C0 and C1 controls: a value from a file or from DataCite must not move the cursor or start an
-# escape sequence on the terminal (C1 includes CSI, U+009B). Bidirectional overrides, embeddings
-# and isolates must not reorder what a reviewer reads (a DOI or URL shown reversed: "Trojan
-# Source"); line and paragraph separators must not break a line; zero-width characters must not
-# hide a difference between two values that look equal.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
-_GREEN, _YELLOW, _CYAN, _RED = "32", "33", "36", "31"
 _COLOURS = {
-    Action.CREATE: _GREEN,
-    Action.UPDATE: _YELLOW,
-    Action.PUBLISH: _CYAN,
-    Action.REGISTER: _CYAN,
-    Action.HIDE: _CYAN,
-    Action.DELETE: _RED,
+    Action.CREATE: GREEN,
+    Action.UPDATE: YELLOW,
+    Action.PUBLISH: CYAN,
+    Action.REGISTER: CYAN,
+    Action.HIDE: CYAN,
+    Action.DELETE: RED,
     Action.NOOP: "",
 }
 _SUMMARISED = (Action.CREATE, Action.UPDATE, Action.PUBLISH, Action.REGISTER, Action.HIDE, Action.DELETE)
 _OPTIONAL = (Action.REGISTER, Action.HIDE)
 
-Paint = Callable[[str, str], str]
-
-
-def plural(n: int, word: str) -> str:
-    """`1 file`, `9,994 files`."""
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-def printable(text: str) -> str:
-    """`text` on one line with control characters shown as escapes (`\\n`, `\\u001b`)."""
-    return _CONTROL.sub(lambda m: json.dumps(m.group())[1:-1], text)
-
-
-def truncate(text: str, limit: int) -> str:
-    """`text`, or its first `limit - 1` characters and an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
 
 def format_value(value: Any, limit: int = VALUE_LIMIT) -> str:
     """A JSON value in one compact line: strings JSON-quoted, `{name: "Roe, Ann", year: 2024}`."""
-    return truncate(_compact(value), limit)
+    return truncate(compact(value), limit)
 
 
 def format_change(before: Any, after: Any) -> tuple[str, str]:
@@ -91,21 +66,6 @@ def format_change(before: Any, after: Any) -> tuple[str, str]:
                 f'"…{format_value(after[cut:], VALUE_LIMIT - 1)[1:]}',
             )
     return format_value(before), format_value(after)
-
-
-def _compact(value: Any) -> str:
-    if isinstance(value, dict):
-        items = (f"{_key(str(k))}: {_compact(v)}" for k, v in value.items())
-        return "{" + ", ".join(items) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_compact(v) for v in value) + "]"
-    # json.dumps escapes C0 controls and printable() the rest, so a value can never break the line
-    # it sits on nor reorder it.
-    return printable(json.dumps(value, ensure_ascii=False, default=str))
-
-
-def _key(key: str) -> str:
-    return key if _KEY.match(key) else printable(json.dumps(key, ensure_ascii=False))
 
 
 def state_text(change: Change) -> str:
@@ -178,14 +138,10 @@ def anonymous_text(repository: str) -> str:
 
 def render_plan_text(plan: Plan, context: PlanContext, *, colour: bool = False) -> str:
     """The plan for a terminal or a log; `colour` adds ANSI colours (the caller knows if it is a TTY)."""
-
-    def paint(text: str, code: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if colour and code else text
-
     lines = [f"doiac plan · {header_text(context)}"]
-    lines += [f"{paint('warning:', _YELLOW)} {anonymous_text(r)}" for r in context.anonymous]
+    lines += [f"{paint('warning:', YELLOW, colour=colour)} {anonymous_text(r)}" for r in context.anonymous]
     lines.append("")
-    rows = _rows(plan, paint)
+    rows = _rows(plan, colour)
     if rows:
         lines += [*rows, ""]
     if plan.changes or plan.problems:
@@ -197,7 +153,7 @@ def render_plan_text(plan: Plan, context: PlanContext, *, colour: bool = False) 
     return "\n".join(lines) + "\n"
 
 
-def _rows(plan: Plan, paint: Paint) -> list[str]:
+def _rows(plan: Plan, colour: bool) -> list[str]:
     dois = [c.doi for c in plan.changes] + [p.doi for p in plan.problems] + [u.doi for u in plan.unmanaged]
     doi_width = max((len(printable(d)) for d in dois), default=0)
     states = [state_text(c) for c in plan.changes]
@@ -207,19 +163,20 @@ def _rows(plan: Plan, paint: Paint) -> list[str]:
 
     def lead(symbol: str, word: str, code: str, doi: str) -> str:
         text = f"{symbol} {word}"
-        return f"  {paint(text, code)}{' ' * (_LEAD - len(text))} {printable(doi):<{doi_width}}  "
+        painted = paint(text, code, colour=colour)
+        return f"  {painted}{' ' * (_LEAD - len(text))} {printable(doi):<{doi_width}}  "
 
     rows: list[str] = []
     for change, state, path in zip(plan.changes, states, paths, strict=True):
         flag = "one-way" if change.is_one_way else ""
         head = lead(SYMBOLS[change.action], change.action.value, _COLOURS[change.action], change.doi)
         rows.append(f"{head}{state:<{state_width}}  {path:<{path_width}}  {flag}".rstrip())
-        rows += _details(change, paint)
+        rows += _details(change, colour)
     indent = " " * (2 + _LEAD + 1 + doi_width + 2)
     wrap_width = max(_WIDTH, len(indent) + 40)
     for problem in plan.problems:
         error = problem.severity is Severity.ERROR
-        head = lead("!", problem.severity.value, _RED if error else _YELLOW, problem.doi)
+        head = lead("!", problem.severity.value, RED if error else YELLOW, problem.doi)
         message = textwrap.wrap(printable(problem.message), wrap_width - len(indent)) or [""]
         rows.append(head + message[0])
         rows += [indent + line for line in message[1:]]
@@ -229,7 +186,7 @@ def _rows(plan: Plan, paint: Paint) -> list[str]:
     return rows
 
 
-def _details(change: Change, paint: Paint) -> list[str]:
+def _details(change: Change, colour: bool) -> list[str]:
     """The field diffs under a change; a create shows its size, not the whole record."""
     if change.action is Action.CREATE:
         lines = [f"      ({plural(attribute_count(change), 'attribute')})"]
@@ -237,7 +194,7 @@ def _details(change: Change, paint: Paint) -> list[str]:
         width = max([_POINTER, *(len(printable(d.pointer)) for d in change.diffs)])
         lines = []
         for diff in change.diffs:
-            first, *rest = _diff_text(diff, paint)
+            first, *rest = _diff_text(diff, colour)
             lines.append(f"      {printable(diff.pointer):<{width}} {first}")
             lines += [f"      {'':<{width}} {line}" for line in rest]
     return lines + [f"      note: {printable(note)}" for note in change.notes]
@@ -254,13 +211,13 @@ def attribute_count(change: Change) -> int:
     return len(names)
 
 
-def _diff_text(diff: FieldDiff, paint: Paint) -> list[str]:
+def _diff_text(diff: FieldDiff, colour: bool) -> list[str]:
     """`before → after` on one line, or `- before` and `+ after` on two when that is too wide."""
     if diff.kind == "add":
-        return [f"{paint('+', _GREEN)} {format_value(diff.after)}"]
+        return [f"{paint('+', GREEN, colour=colour)} {format_value(diff.after)}"]
     if diff.kind == "remove":
-        return [f"{paint('-', _RED)} {format_value(diff.before)}"]
+        return [f"{paint('-', RED, colour=colour)} {format_value(diff.before)}"]
     before, after = format_change(diff.before, diff.after)
     if len(before) + len(after) <= VALUE_LIMIT:
         return [f"{before} → {after}"]
-    return [f"{paint('-', _RED)} {before}", f"{paint('+', _GREEN)} {after}"]
+    return [f"{paint('-', RED, colour=colour)} {before}", f"{paint('+', GREEN, colour=colour)} {after}"]
