@@ -22,6 +22,7 @@ output, capped at 100 problems per file, beside the size the same output had wit
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 import time
@@ -168,7 +169,7 @@ def _old_code() -> Iterator[None]:
     """The quadratic subject dedupe and the SequenceMatcher alignment, swapped back in."""
     rules, lists = normalize_module.RULES, diff_module._diff_lists
     normalize_module.RULES = tuple(
-        normalize_module.Rule(r.name, r.does, _old_subjects_unique) if r.name == "subjects-unique" else r
+        dataclasses.replace(r, apply=_old_subjects_unique) if r.name == "subjects-unique" else r
         for r in rules
     )
     diff_module._diff_lists = _old_diff_lists

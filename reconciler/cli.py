@@ -27,6 +27,7 @@ from .render.apply_text import render_apply_summary, render_outcome
 from .render.diagnostics import render_github, render_json, render_text, summary
 from .render.plan_markdown import render_plan_markdown
 from .render.plan_text import render_plan_text
+from .render.text import CYAN, RED, YELLOW, paint
 
 app = typer.Typer(
     name="doiac",
@@ -178,12 +179,13 @@ def _is_terminal(stream: Any) -> bool:
     return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
 
 
+_SEVERITY_COLOURS = {Severity.ERROR: f"1;{RED}", Severity.WARNING: f"1;{YELLOW}", Severity.INFO: f"1;{CYAN}"}
+
+
 def _colour(text: str, severity: Severity) -> str:
-    if not _is_terminal(sys.stdout):
-        return text
-    colours = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-    tag = f": {severity.value}: "
-    return text.replace(tag, ": " + typer.style(severity.value, fg=colours[severity], bold=True) + ": ", 1)
+    """A diagnostic line with its severity word in bold colour, on a terminal."""
+    word = paint(severity.value, _SEVERITY_COLOURS[severity], colour=_is_terminal(sys.stdout))
+    return text.replace(f": {severity.value}: ", f": {word}: ", 1)
 
 
 @app.command(

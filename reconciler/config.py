@@ -53,14 +53,9 @@ def load_config(path: Path) -> Config:
 
 def parse_config(source: SourceFile) -> Config:
     data = source.data
-    problems = [(p.pointer, p.message, p.key) for p in check_schema("config", data)]
-    problems.extend(_semantic_problems(data))
+    problems = [*check_schema("config", data), *_semantic_problems(data)]
     if problems:
-        diagnostics = []
-        for pointer, message, key in problems:
-            line, column = source.locate(pointer, key=key)
-            diagnostics.append(Diagnostic(source.path, line, column, Severity.ERROR, pointer, message))
-        raise ConfigErrors(sorted(diagnostics))
+        raise ConfigErrors(sorted(source.place(problem) for problem in problems))
     repositories = tuple(
         Repository(
             id=repo["id"],
@@ -138,12 +133,12 @@ def _folder(path: str) -> str:
     return "" if cleaned in {"", "."} else f"{cleaned}/"
 
 
-def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str, bool]]:
+def _semantic_problems(data: dict[str, Any]) -> list[Diagnostic]:
     """What the schema cannot say: environment URLs, and who owns which prefix and folder."""
-    problems: list[tuple[str, str, bool]] = []
+    problems: list[Diagnostic] = []
     env = data.get("environment")
     if isinstance(env, str) and env not in ENVIRONMENTS and (problem := url_problem(env)):
-        problems.append(("/environment", problem, False))
+        problems.append(Diagnostic(pointer="/environment", message=problem))
     repos = data.get("repositories")
     if not isinstance(repos, list):
         return problems
@@ -154,21 +149,24 @@ def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str, bool]]:
             continue
         for p_index, prefix in enumerate(repo.get("prefixes") or []):
             if isinstance(prefix, str) and owners.setdefault(prefix, index) != index:
+                message = (
+                    f"prefix {prefix} is already listed under repository #{owners[prefix] + 1}; "
+                    "a prefix belongs to one repository account"
+                )
                 problems.append(
-                    (f"/repositories/{index}/prefixes/{p_index}", f"prefix {prefix} is already listed under "
-                     f"repository #{owners[prefix] + 1}; a prefix belongs to one repository account", False)
-                )  # fmt: skip
+                    Diagnostic(pointer=f"/repositories/{index}/prefixes/{p_index}", message=message)
+                )
         folder = repo.get("path")
         if isinstance(folder, str):
             if folders.setdefault(_folder(folder), index) != index:
-                problems.append(
-                    (f"/repositories/{index}/path", f"path {folder} is already the folder of repository "
-                     f"#{folders[_folder(folder)] + 1}; give each repository account its own folder", False)
-                )  # fmt: skip
-            if Path(folder).is_absolute() or ".." in Path(folder).parts:
-                problems.append(
-                    (f"/repositories/{index}/path", "path must be a folder inside the repository", False)
+                message = (
+                    f"path {folder} is already the folder of repository #{folders[_folder(folder)] + 1}; "
+                    "give each repository account its own folder"
                 )
+                problems.append(Diagnostic(pointer=f"/repositories/{index}/path", message=message))
+            if Path(folder).is_absolute() or ".." in Path(folder).parts:
+                message = "path must be a folder inside the repository"
+                problems.append(Diagnostic(pointer=f"/repositories/{index}/path", message=message))
     return problems
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+import functools
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 
@@ -32,20 +33,38 @@ class Severity(enum.Enum):
     INFO = "info"
 
 
-@dataclass(frozen=True, order=True)
-class Diagnostic:
-    """One problem, located as precisely as we can: file, line, column and JSON pointer."""
+_RANK = {severity: rank for rank, severity in enumerate(Severity)}
 
-    path: str
-    line: int
-    column: int
-    severity: Severity = field(compare=False)
-    pointer: str
-    message: str
-    rule: str = field(default="", compare=False)
+
+@functools.total_ordering
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem, located as precisely as we can: file, line, column and JSON pointer.
+
+    The checks of `core` know pointers, not lines: they leave path, line and column at their
+    defaults (a cross-file check sets the path), and the code that read the file places the
+    diagnostic there (`SourceFile.place`). Diagnostics sort by place, then message, worst first.
+    """
+
+    path: str = ""
+    line: int = 0
+    column: int = 0
+    severity: Severity = Severity.ERROR
+    pointer: str = ""
+    message: str = ""
+    rule: str = ""
+    key: bool = False
+    """Point at the key rather than its value (a missing or an unknown key)."""
+
+    def __lt__(self, other: Diagnostic) -> bool:
+        return self._order() < other._order()
+
+    def _order(self) -> tuple[str, int, int, str, str, int, str, bool]:
+        place = (self.path, self.line, self.column, self.pointer)
+        return (*place, self.message, _RANK[self.severity], self.rule, self.key)
 
     def with_severity(self, severity: Severity) -> Diagnostic:
-        return Diagnostic(self.path, self.line, self.column, severity, self.pointer, self.message, self.rule)
+        return replace(self, severity=severity)
 
 
 class Position(NamedTuple):
@@ -80,6 +99,11 @@ class SourceFile:
         if key or probe != pointer:
             return pos.key_line, pos.key_column
         return pos.line, pos.column
+
+    def place(self, diagnostic: Diagnostic) -> Diagnostic:
+        """`diagnostic` (from a check, which knows only its pointer) at its line and column here."""
+        line, column = self.locate(diagnostic.pointer, key=diagnostic.key)
+        return replace(diagnostic, path=self.path, line=line, column=column)
 
 
 @dataclass(frozen=True)
@@ -227,8 +251,8 @@ class Change:
 
 
 @dataclass(frozen=True)
-class Problem:
-    """Something that makes the plan not applyable (error) or deserves attention (warning)."""
+class PlanProblem:
+    """A DOI that cannot be planned (error) or deserves attention (warning): no line, no pointer."""
 
     severity: Severity
     doi: str
@@ -252,7 +276,7 @@ class Plan:
     changes: tuple[Change, ...]
     """Changes with something to do, in DOI order; deletions last."""
     unchanged: int
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[PlanProblem, ...] = ()
     unmanaged: tuple[Unmanaged, ...] = ()
     desired_digest: str = ""
     """Digest of every desired record the plan was made from (apply of a saved plan checks it)."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from .__about__ import __version__
 from .core.doi import path_problem
-from .model import MISSING, Action, Change, FieldDiff, Plan, PlanContext, Problem, Severity, Unmanaged
+from .model import MISSING, Action, Change, FieldDiff, Plan, PlanContext, PlanProblem, Severity, Unmanaged
 from .schemas import check_schema
 
 FORMAT_VERSION = 1
@@ -148,7 +148,7 @@ def _plan(data: dict[str, Any]) -> Plan:
         changes=tuple(_change(change) for change in data["changes"]),
         unchanged=int(data["summary"]["unchanged"]),
         problems=tuple(
-            Problem(Severity(p["severity"]), p["doi"], p["message"], p["path"]) for p in data["problems"]
+            PlanProblem(Severity(p["severity"]), p["doi"], p["message"], p["path"]) for p in data["problems"]
         ),
         unmanaged=tuple(Unmanaged(u["doi"], u["state"], u["repository"]) for u in data["unmanaged"]),
         desired_digest=data["desired_digest"],

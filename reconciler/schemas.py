@@ -10,7 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .core.schema_check import Problem, SchemaSet
+from .core.schema_check import SchemaSet
+from .model import Diagnostic
 
 SCHEMA_NAMES = ("datacite-4.7", "doi", "config", "plan")
 
@@ -39,7 +40,7 @@ def schema_set() -> SchemaSet:
     return SchemaSet({name: load_schema(name) for name in SCHEMA_NAMES if has_schema(name)})
 
 
-def check_schema(name: str, instance: Any) -> list[Problem]:
+def check_schema(name: str, instance: Any) -> list[Diagnostic]:
     """Every violation of the shipped schema `name` by `instance`, translated, in document order."""
     return schema_set().check(name, instance)
 

@@ -152,3 +152,24 @@ def test_module_entry_point(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(SystemExit) as caught:
         runpy.run_module("reconciler", run_name="__main__")
     assert caught.value.code == 0
+
+
+def test_a_default_that_is_an_error_for_one_file_fails_validate(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One default, one place in doiac.yaml: an error for a findable DOI, a warning for a draft.
+
+    Both are reported and the error fails the run: diagnostics once compared equal whatever their
+    severity, so one of the two was dropped as a duplicate of the other (which one, by set order).
+    """
+    repo.write(
+        "doiac.yaml", repo.config.read_text("utf-8") + "defaults:\n  url: https://elsewhere.example.net/x\n"
+    )
+    repo.write(
+        "dois/10.80000/3mfp-6m52.yaml", FINDABLE.replace("url: https://data.example.org/records/1\n", "")
+    )
+    repo.write("dois/10.80000/7kq2-9d41.yaml", "doi: 10.80000/7kq2-9d41\nstate: draft\n")
+    code, out, _ = run(capsys, "validate")
+    lines = [line for line in out.splitlines() if line.startswith("doiac.yaml:")]
+    assert code == 1, out
+    assert sorted(line.split(": ")[1] for line in lines) == ["error", "warning"], out

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.core.crossfile import FileFinding, bare_doi, duplicate_dois, reciprocal_versions
-from reconciler.model import Severity
+from reconciler.core.crossfile import bare_doi, duplicate_dois, reciprocal_versions
+from reconciler.model import Diagnostic, Severity
 
 
 def rel(kind: str, target: str, id_type: str = "DOI") -> dict[str, Any]:
@@ -32,11 +32,19 @@ def test_duplicates_name_each_other() -> None:
         ("c.yaml", {"doi": "10.80000/y"}),
     ]
     assert duplicate_dois(records) == [
-        FileFinding(
-            "a.yaml", Severity.ERROR, "/doi", "DOI 10.80000/x is also declared in b.yaml", "duplicate-doi"
+        Diagnostic(
+            path="a.yaml",
+            severity=Severity.ERROR,
+            pointer="/doi",
+            message="DOI 10.80000/x is also declared in b.yaml",
+            rule="duplicate-doi",
         ),
-        FileFinding(
-            "b.yaml", Severity.ERROR, "/doi", "DOI 10.80000/X is also declared in a.yaml", "duplicate-doi"
+        Diagnostic(
+            path="b.yaml",
+            severity=Severity.ERROR,
+            pointer="/doi",
+            message="DOI 10.80000/X is also declared in a.yaml",
+            rule="duplicate-doi",
         ),
     ]
 
@@ -59,12 +67,12 @@ def test_one_sided_version_relation_is_reported_on_the_side_that_has_it() -> Non
     v2 = {"doi": "10.80000/v2"}
     outside = {"doi": "10.80000/v3", "relatedIdentifiers": [rel("IsVersionOf", "10.9999/unmanaged")]}
     assert reciprocal_versions([("v1.yaml", v1), ("v2.yaml", v2), ("v3.yaml", outside)]) == [
-        FileFinding(
-            "v1.yaml",
-            Severity.WARNING,
-            "/relatedIdentifiers/1",
-            "v2.yaml should relate back: IsVersionOf 10.80000/v1",
-            "reciprocal-version",
+        Diagnostic(
+            path="v1.yaml",
+            severity=Severity.WARNING,
+            pointer="/relatedIdentifiers/1",
+            message="v2.yaml should relate back: IsVersionOf 10.80000/v1",
+            rule="reciprocal-version",
         )
     ]
 

@@ -9,7 +9,7 @@ from reconciler.core.identifiers import (
     check_related_identifier,
     check_scheme_identifier,
 )
-from reconciler.model import Severity
+from reconciler.model import Diagnostic, Severity
 
 W = Severity.WARNING
 
@@ -47,7 +47,9 @@ def test_every_related_identifier_type_is_covered() -> None:
 @pytest.mark.parametrize(("kind", "good", "bad"), RELATED, ids=[k for k, _, _ in RELATED])
 def test_related_identifier(kind: str, good: str, bad: str) -> None:
     assert check_related_identifier(kind, good) is None
-    assert check_related_identifier(kind, bad) == (W, f"{bad!r} does not look like a valid {kind}")
+    assert check_related_identifier(kind, bad) == Diagnostic(
+        severity=W, message=f"{bad!r} does not look like a valid {kind}"
+    )
 
 
 def test_unknown_related_type_is_not_checked() -> None:
@@ -59,22 +61,22 @@ SCHEMES = [
     ("orcid-bare", "ORCID", "0000-0002-1825-0097", None),
     ("orcid-x", "orcid", "https://orcid.org/0000-0002-1694-233X", None),
     ("orcid-check-digit", "ORCID", "https://orcid.org/0000-0002-1825-0098",
-     (Severity.ERROR, "ORCID 'https://orcid.org/0000-0002-1825-0098' fails its check digit (ISO 7064 11,2): a typo")),
+     Diagnostic(severity=Severity.ERROR, message="ORCID 'https://orcid.org/0000-0002-1825-0098' fails its check digit (ISO 7064 11,2): a typo")),
     ("orcid-out-of-range", "ORCID", "2181-9600-1338-9080",
-     (W, "ORCID '2181-9600-1338-9080' is outside the ranges ORCID issues iDs from")),
+     Diagnostic(severity=W, message="ORCID '2181-9600-1338-9080' is outside the ranges ORCID issues iDs from")),
     ("orcid-doubled-prefix", "ORCID", "https://orcid.org/https://orcid.org/0000-0002-1825-0097",
-     (W, "'https://orcid.org/https://orcid.org/0000-0002-1825-0097' does not look like a valid ORCID identifier")),
-    ("orcid-shape", "ORCID", "orcid:jane", (W, "'orcid:jane' does not look like a valid ORCID identifier")),
+     Diagnostic(severity=W, message="'https://orcid.org/https://orcid.org/0000-0002-1825-0097' does not look like a valid ORCID identifier")),
+    ("orcid-shape", "ORCID", "orcid:jane", Diagnostic(severity=W, message="'orcid:jane' does not look like a valid ORCID identifier")),
     ("isni", "ISNI", "0000000121032683", None),
     ("ror", "ROR", "https://ror.org/04wxnsj81", None),
     ("ror-bare", "ROR", "013meh722", None),
-    ("ror-bad", "ROR", "https://ror.org/04wxnsj8", (W, "'https://ror.org/04wxnsj8' does not look like a valid ROR identifier")),
+    ("ror-bad", "ROR", "https://ror.org/04wxnsj8", Diagnostic(severity=W, message="'https://ror.org/04wxnsj8' does not look like a valid ROR identifier")),
     ("ror-check-digits", "ROR", "https://ror.org/04wxnsj82",
-     (Severity.ERROR, "ROR ID 'https://ror.org/04wxnsj82' fails its check digits (ISO 7064 mod 97-10): a typo")),
+     Diagnostic(severity=Severity.ERROR, message="ROR ID 'https://ror.org/04wxnsj82' fails its check digits (ISO 7064 mod 97-10): a typo")),
     ("grid", "GRID", "grid.5170.3", None),
     ("crossref-funder", "Crossref Funder ID", "https://doi.org/10.13039/501100000780", None),
     ("crossref-funder-bad", "Crossref Funder ID", "501100000780",
-     (W, "'501100000780' does not look like a valid Crossref Funder ID identifier")),
+     Diagnostic(severity=W, message="'501100000780' does not look like a valid Crossref Funder ID identifier")),
     ("unknown-scheme", "Local", "anything", None),
     ("wikidata", "Wikidata", "Q42", None),
 ]  # fmt: skip
@@ -94,7 +96,9 @@ def test_language_ok(tag: str) -> None:
 
 @pytest.mark.parametrize("tag", ["en_US", "Borgesian", "english", "e"])
 def test_language_bad(tag: str) -> None:
-    assert check_language(tag) == (W, f"{tag!r} is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)")
+    assert check_language(tag) == Diagnostic(
+        severity=W, message=f"{tag!r} is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)"
+    )
 
 
 GOOD_DATES = ["2024", "2024-03", "2024-03-01", "2024-03-01T10:00Z", "2024-03-01T10:00:00.5+01:00",
@@ -111,17 +115,18 @@ def test_date_ok(text: str) -> None:
 def test_date_bad(text: str) -> None:
     check = check_date(text)
     assert check is not None
-    assert check[0] is W
-    assert check[1].startswith(f"{text!r} is not a date DataCite documents")
+    assert check.severity is W
+    assert check.message.startswith(f"{text!r} is not a date DataCite documents")
 
 
 def test_date_range_backwards() -> None:
-    assert check_date("2024-05-01/2024-01-01") == (
-        W,
-        "date range '2024-05-01/2024-01-01' ends before it starts",
+    assert check_date("2024-05-01/2024-01-01") == Diagnostic(
+        severity=W, message="date range '2024-05-01/2024-01-01' ends before it starts"
     )
 
 
 def test_idutils_exceptions_mean_not_valid() -> None:
     # idutils raises ValueError for some malformed URLs instead of answering False.
-    assert check_related_identifier("URL", "https://[") == (W, "'https://[' does not look like a valid URL")
+    assert check_related_identifier("URL", "https://[") == Diagnostic(
+        severity=W, message="'https://[' does not look like a valid URL"
+    )

@@ -9,16 +9,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.core.normalize import (
-    PAIR_RULES,
-    RULES,
-    PairRule,
-    Rule,
-    align,
-    canonical,
-    rewrites,
-    unserved_identifiers,
-)
+from reconciler.core.derivations import PAIR_RULES, PairRule, align, rewrites
+from reconciler.core.normalize import RULES, Rule, canonical, unserved_identifiers
 
 SUPPRESSES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("server-owned", {"titles": [{"title": "T"}]},

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from reconciler.core.rules import (
-    Finding,
     RuleContext,
     alternate_identifiers,
     canonical_path,
@@ -26,7 +25,7 @@ from reconciler.core.rules import (
     related_identifiers,
     run_record_rules,
 )
-from reconciler.model import Repository, Severity
+from reconciler.model import Diagnostic, Repository, Severity
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 REPO = Repository(
@@ -36,121 +35,138 @@ CTX = RuleContext("dois/10.80000/3mfp-6m52.yaml", REPO)
 DOI = "10.80000/3mfp-6m52"
 ORCID_BAD = "https://orcid.org/0000-0002-1825-0098"
 
-CASES: list[tuple[str, Any, dict[str, Any], list[Finding]]] = [
+CASES: list[tuple[str, Any, dict[str, Any], list[Diagnostic]]] = [
     ("doi-ok", doi_syntax, {"doi": DOI}, []),
     ("doi-not-a-doi", doi_syntax, {"doi": "11.80000/x"},
-     [Finding(E, "/doi", "'11.80000/x' is not a DOI: expected 10.<prefix>/<suffix>", "doi-syntax")]),
+     [Diagnostic(severity=E, pointer="/doi", rule="doi-syntax",
+                 message="'11.80000/x' is not a DOI: expected 10.<prefix>/<suffix>")]),
     ("doi-plus", doi_syntax, {"doi": "10.80000/a+b"},
-     [Finding(W, "/doi", "'10.80000/a+b' has characters DataCite refuses for new DOIs (allowed: letters, digits, "
-              "-._;()/:*~$=); an existing DOI keeps working", "doi-characters")]),
+     [Diagnostic(severity=W, pointer="/doi", rule="doi-characters",
+                 message="'10.80000/a+b' has characters DataCite refuses for new DOIs (allowed: letters, digits, "
+                         "-._;()/:*~$=); an existing DOI keeps working")]),
     ("doi-upper", doi_syntax, {"doi": "10.80000/3MFP-6M52"},
-     [Finding(W, "/doi", "write the DOI in lower case: 10.80000/3mfp-6m52", "doi-case")]),
+     [Diagnostic(severity=W, pointer="/doi", rule="doi-case",
+                 message="write the DOI in lower case: 10.80000/3mfp-6m52")]),
     ("doi-missing", doi_syntax, {}, []),
     ("prefix-ok", doi_prefix, {"doi": DOI}, []),
     ("prefix-foreign", doi_prefix, {"doi": "10.5555/3mfp-6m52"},
-     [Finding(E, "/doi", "prefix 10.5555 does not belong to repository EXAMPLE.REPO (its prefixes: 10.80000), "
-              "which owns the files under dois/", "doi-prefix")]),
+     [Diagnostic(severity=E, pointer="/doi", rule="doi-prefix",
+                 message="prefix 10.5555 does not belong to repository EXAMPLE.REPO (its prefixes: 10.80000), "
+                         "which owns the files under dois/")]),
     ("prefix-skips-bad-doi", doi_prefix, {"doi": "nope"}, []),
     ("path-ok", file_path, {"doi": DOI}, []),
     ("path-other", file_path, {"doi": "10.80000/xdwt-5h08"},
-     [Finding(W, "/doi", "file name does not match its DOI; expected dois/10.80000/xdwt-5h08.yaml", "file-path")]),
+     [Diagnostic(severity=W, pointer="/doi", rule="file-path",
+                 message="file name does not match its DOI; expected dois/10.80000/xdwt-5h08.yaml")]),
     ("path-skips-bad-doi", file_path, {"doi": 12}, []),
     ("url-ok", landing_page, {"state": "findable", "url": "https://data.example.org/r/1"}, []),
     ("url-subdomain", landing_page, {"state": "findable", "url": "https://www.example.org/r/1"}, []),
     ("url-none", landing_page, {"state": "draft"}, []),
     ("url-scheme", landing_page, {"state": "findable", "url": "mailto:x@example.org"},
-     [Finding(E, "/url", "'mailto:x@example.org' is not a valid URL: use https://…", "url-scheme")]),
+     [Diagnostic(severity=E, pointer="/url", rule="url-scheme",
+                 message="'mailto:x@example.org' is not a valid URL: use https://…")]),
     ("url-no-host", landing_page, {"state": "findable", "url": "https://"},
-     [Finding(E, "/url", "'https://' is not a valid URL: use https://…", "url-scheme")]),
+     [Diagnostic(severity=E, pointer="/url", rule="url-scheme",
+                 message="'https://' is not a valid URL: use https://…")]),
     ("url-http", landing_page, {"state": "findable", "url": "http://data.example.org/r/1"},
-     [Finding(W, "/url", "landing pages should use https, not http", "url-https")]),
+     [Diagnostic(severity=W, pointer="/url", message="landing pages should use https, not http", rule="url-https")]),
     ("url-domain", landing_page, {"state": "findable", "url": "https://evil.org/r/1"},
-     [Finding(E, "/url", "host evil.org is not allowed for repository EXAMPLE.REPO "
-              "(domains: data.example.org, *.example.org)", "url-domain")]),
+     [Diagnostic(severity=E, pointer="/url", rule="url-domain",
+                 message="host evil.org is not allowed for repository EXAMPLE.REPO "
+                         "(domains: data.example.org, *.example.org)")]),
     ("url-domain-draft", landing_page, {"state": "draft", "url": "https://evil.org/r/1"},
-     [Finding(W, "/url", "host evil.org is not allowed for repository EXAMPLE.REPO "
-              "(domains: data.example.org, *.example.org)", "url-domain")]),
+     [Diagnostic(severity=W, pointer="/url", rule="url-domain",
+                 message="host evil.org is not allowed for repository EXAMPLE.REPO "
+                         "(domains: data.example.org, *.example.org)")]),
     ("url-content", landing_page, {"state": "findable", "url": "https://data.example.org/files/data.CSV"},
-     [Finding(W, "/url", "the url points at a file; a DOI should resolve to a landing page that describes the "
-              "content", "landing-page")]),
+     [Diagnostic(severity=W, pointer="/url", rule="landing-page",
+                 message="the url points at a file; a DOI should resolve to a landing page that describes the "
+                         "content")]),
     ("url-registered-not-tombstone", landing_page, {"state": "registered", "url": "https://data.example.org/r/1"},
-     [Finding(N, "/url", "a registered DOI is usually a withdrawn one: point its url at a tombstone page",
-              "tombstone-url")]),
+     [Diagnostic(severity=N, pointer="/url", rule="tombstone-url",
+                 message="a registered DOI is usually a withdrawn one: point its url at a tombstone page")]),
     ("url-registered-tombstone", landing_page,
      {"state": "registered", "url": "https://data.example.org/tombstone/1"}, []),
     ("suffix-opaque", opaque_suffix, {"doi": DOI}, []),
     ("suffix-short-code", opaque_suffix, {"doi": "10.80000/n34n5q"}, []),
     ("suffix-semantic", opaque_suffix, {"doi": "10.80000/sensor-data-2024"},
-     [Finding(W, "/doi", "suffix 'sensor-data-2024' carries meaning; DataCite recommends opaque suffixes, which "
-              "cannot go out of date (`doiac new` mints one)", "opaque-suffix")]),
+     [Diagnostic(severity=W, pointer="/doi", rule="opaque-suffix",
+                 message="suffix 'sensor-data-2024' carries meaning; DataCite recommends opaque suffixes, which "
+                         "cannot go out of date (`doiac new` mints one)")]),
     ("suffix-year", opaque_suffix, {"doi": "10.80000/x.2006.17"},
-     [Finding(W, "/doi", "suffix 'x.2006.17' carries meaning; DataCite recommends opaque suffixes, which "
-              "cannot go out of date (`doiac new` mints one)", "opaque-suffix")]),
+     [Diagnostic(severity=W, pointer="/doi", rule="opaque-suffix",
+                 message="suffix 'x.2006.17' carries meaning; DataCite recommends opaque suffixes, which "
+                         "cannot go out of date (`doiac new` mints one)")]),
     ("suffix-no-slash", opaque_suffix, {"doi": "10.80000"}, []),
     ("orcid-ok", name_identifiers,
      {"creators": [{"name": "A", "nameIdentifiers": [{"nameIdentifier": "https://orcid.org/0000-0002-1825-0097",
                                                         "nameIdentifierScheme": "ORCID"}]}]}, []),
     ("orcid-typo", name_identifiers,
      {"contributors": [{"name": "A", "nameIdentifiers": [{"nameIdentifier": ORCID_BAD, "nameIdentifierScheme": "ORCID"}]}]},
-     [Finding(E, "/contributors/0/nameIdentifiers/0/nameIdentifier",
-              f"ORCID {ORCID_BAD!r} fails its check digit (ISO 7064 11,2): a typo", "name-id")]),
+     [Diagnostic(severity=E, pointer="/contributors/0/nameIdentifiers/0/nameIdentifier", rule="name-id",
+                 message=f"ORCID {ORCID_BAD!r} fails its check digit (ISO 7064 11,2): a typo")]),
     ("affiliation-ror-bad", name_identifiers,
      {"creators": [{"name": "A", "affiliation": [{"name": "U", "affiliationIdentifier": "x",
                                                    "affiliationIdentifierScheme": "ROR"}]}]},
-     [Finding(W, "/creators/0/affiliation/0/affiliationIdentifier",
-              "'x' does not look like a valid ROR identifier", "org-id")]),
+     [Diagnostic(severity=W, pointer="/creators/0/affiliation/0/affiliationIdentifier", rule="org-id",
+                 message="'x' does not look like a valid ROR identifier")]),
     ("affiliation-no-scheme", name_identifiers,
      {"creators": [{"name": "A", "affiliation": [{"name": "U", "affiliationIdentifier": "https://ror.org/04wxnsj81"}]}]},
-     [Finding(W, "/creators/0/affiliation/0/affiliationIdentifier",
-              "affiliationIdentifier needs affiliationIdentifierScheme (e.g. ROR)", "org-id")]),
+     [Diagnostic(severity=W, pointer="/creators/0/affiliation/0/affiliationIdentifier", rule="org-id",
+                 message="affiliationIdentifier needs affiliationIdentifierScheme (e.g. ROR)")]),
     ("publisher-string", publisher_identifier, {"publisher": "P"}, []),
     ("publisher-ror-ok", publisher_identifier,
      {"publisher": {"name": "P", "publisherIdentifier": "https://ror.org/04wxnsj81", "publisherIdentifierScheme": "ROR"}},
      []),
     ("publisher-isni-bad", publisher_identifier,
      {"publisher": {"name": "P", "publisherIdentifier": "123", "publisherIdentifierScheme": "ISNI"}},
-     [Finding(W, "/publisher/publisherIdentifier", "'123' does not look like a valid ISNI identifier", "org-id")]),
+     [Diagnostic(severity=W, pointer="/publisher/publisherIdentifier", rule="org-id",
+                 message="'123' does not look like a valid ISNI identifier")]),
     ("funder-no-type", funder_identifiers, {"fundingReferences": [{"funderName": "F", "funderIdentifier": "x"}]},
-     [Finding(E, "/fundingReferences/0/funderIdentifier", "funderIdentifier needs funderIdentifierType", "funder-id")]),
+     [Diagnostic(severity=E, pointer="/fundingReferences/0/funderIdentifier", rule="funder-id",
+                 message="funderIdentifier needs funderIdentifierType")]),
     ("funder-crossref-ok", funder_identifiers,
      {"fundingReferences": [{"funderName": "F", "funderIdentifier": "https://doi.org/10.13039/501100000780",
                              "funderIdentifierType": "Crossref Funder ID"}]}, []),
     ("related-bad-isbn", related_identifiers,
      {"relatedIdentifiers": [{"relatedIdentifier": "978-3-16-148410-1", "relatedIdentifierType": "ISBN",
                               "relationType": "IsPartOf"}]},
-     [Finding(W, "/relatedIdentifiers/0/relatedIdentifier",
-              "'978-3-16-148410-1' does not look like a valid ISBN", "related-id")]),
+     [Diagnostic(severity=W, pointer="/relatedIdentifiers/0/relatedIdentifier", rule="related-id",
+                 message="'978-3-16-148410-1' does not look like a valid ISBN")]),
     ("related-item-bad-issn", related_identifiers,
      {"relatedItems": [{"relatedItemIdentifier": {"relatedItemIdentifier": "1234-5678",
                                                    "relatedItemIdentifierType": "ISSN"}}]},
-     [Finding(W, "/relatedItems/0/relatedItemIdentifier/relatedItemIdentifier",
-              "'1234-5678' does not look like a valid ISSN", "related-id")]),
+     [Diagnostic(severity=W, pointer="/relatedItems/0/relatedItemIdentifier/relatedItemIdentifier", rule="related-id",
+                 message="'1234-5678' does not look like a valid ISSN")]),
     ("related-item-no-identifier", related_identifiers, {"relatedItems": [{"relationType": "Cites"}]}, []),
     ("identifier-doi", alternate_identifiers, {"identifiers": [{"identifier": "10.1/x", "identifierType": "DOI"}]},
-     [Finding(W, "/identifiers/0/identifierType", "DataCite silently drops identifiers of type DOI; relate other "
-              "DOIs with relatedIdentifiers", "identifier-doi")]),
+     [Diagnostic(severity=W, pointer="/identifiers/0/identifierType", rule="identifier-doi",
+                 message="DataCite silently drops identifiers of type DOI; relate other "
+                         "DOIs with relatedIdentifiers")]),
     ("date-bad", dates, {"dates": [{"date": "31-01-2019", "dateType": "Issued"}]},
-     [Finding(W, "/dates/0/date", "'31-01-2019' is not a date DataCite documents (YYYY, YYYY-MM-DD, "
-              "YYYY-MM-DDThh:mm:ssZ, or start/end)", "date-format")]),
+     [Diagnostic(severity=W, pointer="/dates/0/date", rule="date-format",
+                 message="'31-01-2019' is not a date DataCite documents (YYYY, YYYY-MM-DD, "
+                         "YYYY-MM-DDThh:mm:ssZ, or start/end)")]),
     ("language-bad", languages, {"language": "english", "titles": [{"title": "T", "lang": "en_US"}]},
-     [Finding(W, "/language", "'english' is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)", "language"),
-      Finding(W, "/titles/0/lang", "'en_US' is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)",
-              "language")]),
+     [Diagnostic(severity=W, pointer="/language", rule="language",
+                 message="'english' is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)"),
+      Diagnostic(severity=W, pointer="/titles/0/lang", rule="language",
+                 message="'en_US' is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)")]),
     ("coordinates-string-out-of-range", coordinates,
      {"geoLocations": [{"geoLocationPoint": {"pointLatitude": "91.5", "pointLongitude": "10"}}]},
-     [Finding(E, "/geoLocations/0/geoLocationPoint/pointLatitude", "91.5 is out of range: must be between -90 and 90",
-              "coordinates")]),
+     [Diagnostic(severity=E, pointer="/geoLocations/0/geoLocationPoint/pointLatitude", rule="coordinates",
+                 message="91.5 is out of range: must be between -90 and 90")]),
     ("coordinates-polygon", coordinates,
      {"geoLocations": [{"geoLocationPolygon": [{"polygonPoint": {"pointLatitude": 1, "pointLongitude": "-181"}}]}]},
-     [Finding(E, "/geoLocations/0/geoLocationPolygon/0/polygonPoint/pointLongitude",
-              "-181 is out of range: must be between -180 and 180", "coordinates")]),
+     [Diagnostic(severity=E, pointer="/geoLocations/0/geoLocationPolygon/0/polygonPoint/pointLongitude", rule="coordinates",
+                 message="-181 is out of range: must be between -180 and 180")]),
     ("coordinates-not-numeric-left-to-schema", coordinates,
      {"geoLocations": [{"geoLocationBox": {"northBoundLatitude": "north"}}]}, []),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("rule", "record", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_rule(rule: Any, record: dict[str, Any], expected: list[Finding]) -> None:
+def test_rule(rule: Any, record: dict[str, Any], expected: list[Diagnostic]) -> None:
     assert list(rule(record, CTX)) == expected
 
 

@@ -42,13 +42,57 @@ def _fields(node: ast.ClassDef) -> set[str]:
     return fields
 
 
+def _modules() -> list[tuple[str, str]]:
+    """(dotted module name, source) of every module of the package but the sandbox, which keeps its own."""
+    return [
+        (
+            path.relative_to(PACKAGE).with_suffix("").as_posix().replace("/", "."),
+            path.read_text(encoding="utf-8"),
+        )
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "sandbox" not in path.relative_to(PACKAGE).parts
+    ]
+
+
+def _classes_with(names: set[str], modules: list[tuple[str, str]]) -> list[str]:
+    """`module.Class` for each class whose instances have all of `names` among their fields."""
+    return [
+        f"{module}.{node.name}"
+        for module, source in modules
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ClassDef) and names <= _fields(node)
+    ]
+
+
 def test_one_located_problem_type() -> None:
-    """A located problem (a line and a pointer) has one type: model.Diagnostic."""
-    located = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        if "sandbox" in path.relative_to(PACKAGE).parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ClassDef) and {"line", "pointer"} <= _fields(node):
-                located.append(f"{path.relative_to(PACKAGE).with_suffix('').as_posix()}.{node.name}")
-    assert located == ["model.Diagnostic"]
+    """A located problem has one type, model.Diagnostic: no other class has a pointer with a line
+    or with a message (as Finding, FileFinding and the schema's Problem once had)."""
+    modules = _modules()
+    assert _classes_with({"line", "pointer"}, modules) == ["model.Diagnostic"]
+    assert _classes_with({"pointer", "message"}, modules) == ["model.Diagnostic"]
+
+
+FINDING_LIKE = """
+class Finding(NamedTuple):
+    severity: Severity
+    pointer: str
+    message: str
+
+
+class Problem:
+    def __init__(self, pointer: str, message: str) -> None:
+        self.pointer = pointer
+        self.message = message
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    pointer: str
+    before: Any
+"""
+
+
+def test_the_guard_catches_a_second_located_problem_type() -> None:
+    # A field diff has a pointer but no message: it is not a problem.
+    caught = _classes_with({"pointer", "message"}, [*_modules(), ("core.rules", FINDING_LIKE)])
+    assert caught == ["model.Diagnostic", "core.rules.Finding", "core.rules.Problem"]

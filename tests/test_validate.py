@@ -6,39 +6,43 @@ from typing import Any
 
 import pytest
 
-from reconciler.core.schema_check import Problem, kind_of, short
+from reconciler.core.schema_check import kind_of, short
+from reconciler.model import Diagnostic
 from reconciler.schemas import check_schema
 
 CONFIG_BASE: dict[str, Any] = {"repositories": [{"id": "A.B", "prefixes": ["10.80000"], "path": "dois/"}]}
 
 CASES = [
     ("null", "doi", {"doi": None, "state": "draft"},
-     [Problem("/doi", "expected a string, got nothing (null)")]),
+     [Diagnostic(pointer="/doi", message="expected a string, got nothing (null)", rule="schema")]),
     ("boolean", "doi", {"doi": "10.80000/x", "state": "draft", "version": True},
-     [Problem("/version", 'version is a string: quote it, e.g. version: "1.0"')]),
+     [Diagnostic(pointer="/version", message='version is a string: quote it, e.g. version: "1.0"', rule="schema")]),
     ("folded-key", "doi", {"doi": "10.80000/x", "state": "draft", "PUBLICATION_YEAR": 2024},
-     [Problem("/PUBLICATION_YEAR", "unknown key `PUBLICATION_YEAR`; did you mean `publicationYear`?", key=True)]),
-    ("not-a-mapping", "doi", ["doi"], [Problem("", "expected a mapping, got a list")]),
+     [Diagnostic(pointer="/PUBLICATION_YEAR", rule="schema", key=True,
+                 message="unknown key `PUBLICATION_YEAR`; did you mean `publicationYear`?")]),
+    ("not-a-mapping", "doi", ["doi"], [Diagnostic(pointer="", message="expected a mapping, got a list", rule="schema")]),
     ("empty-string", "config", {"repositories": [{"id": "A.B", "prefixes": ["10.80000"], "path": ""}]},
-     [Problem("/repositories/0/path", "must not be empty")]),
+     [Diagnostic(pointer="/repositories/0/path", message="must not be empty", rule="schema")]),
     ("pattern", "config", {**CONFIG_BASE, "mailto": "nobody"},
-     [Problem("/mailto", "'nobody' does not have the expected form")]),
+     [Diagnostic(pointer="/mailto", message="'nobody' does not have the expected form", rule="schema")]),
     ("minimum-only", "config", {**CONFIG_BASE, "limits": {"max_one_way": -1}},
-     [Problem("/limits/max_one_way", "-1 must be at least 0")]),
+     [Diagnostic(pointer="/limits/max_one_way", message="-1 must be at least 0", rule="schema")]),
     ("unique", "config", {"repositories": [{"id": "A.B", "prefixes": ["10.80000", "10.80000"], "path": "d/"}]},
-     [Problem("/repositories/0/prefixes", "has duplicate entries")]),
+     [Diagnostic(pointer="/repositories/0/prefixes", message="has duplicate entries", rule="schema")]),
     ("enum-short-list", "config", {**CONFIG_BASE, "unmanaged": "loud"},
-     [Problem("/unmanaged", "'loud' is not a valid unmanaged; expected one of: ignore, warn, error")]),
+     [Diagnostic(pointer="/unmanaged", rule="schema",
+                 message="'loud' is not a valid unmanaged; expected one of: ignore, warn, error")]),
     ("no-close-key", "config", {**CONFIG_BASE, "zzz": 1},
-     [Problem("/zzz", "unknown key `zzz`; expected one of: defaults, environment, limits, mailto, prune_drafts, "
-              "repositories, unmanaged", key=True)]),
+     [Diagnostic(pointer="/zzz", rule="schema", key=True,
+                 message="unknown key `zzz`; expected one of: defaults, environment, limits, mailto, prune_drafts, "
+                         "repositories, unmanaged")]),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("schema", "instance", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
 )
-def test_translation(schema: str, instance: Any, expected: list[Problem]) -> None:
+def test_translation(schema: str, instance: Any, expected: list[Diagnostic]) -> None:
     assert check_schema(schema, instance) == expected
 
 
@@ -51,7 +55,11 @@ def test_error_wins_over_warning_at_the_same_place() -> None:
     }
     problems = check_schema("doi", record)
     assert (
-        Problem("/creators/0/nameIdentifiers/0/nameIdentifier", "expected a string, got an integer")
+        Diagnostic(
+            pointer="/creators/0/nameIdentifiers/0/nameIdentifier",
+            rule="schema",
+            message="expected a string, got an integer",
+        )
         in problems
     )
 

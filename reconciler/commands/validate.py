@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..config import open_config, repository_for
-from ..core.crossfile import FileFinding, duplicate_dois, reciprocal_versions
-from ..core.rules import Finding, RuleContext, run_record_rules
+from ..core.crossfile import duplicate_dois, reciprocal_versions
+from ..core.rules import RuleContext, run_record_rules
 from ..errors import InvalidFilesError, SourceError
 from ..files import find_yaml_files, read_source
 from ..model import Config, DesiredRecord, Diagnostic, Repository, Severity, SourceFile, escape_pointer_token
@@ -76,10 +76,10 @@ def read_desired(config: Config, paths: Sequence[Path] = (), *, workers: int | N
                 failed.add(item.source.path)
     by_path = {item.source.path: item for item in merged}
     pairs = [(item.source.path, item.record) for item in merged]
-    for finding in [*duplicate_dois(pairs), *reciprocal_versions(pairs)]:
-        diagnostics.add(_locate_file_finding(config, by_path[finding.path], finding))
-        if finding.severity is Severity.ERROR:
-            failed.add(finding.path)
+    for diagnostic in [*duplicate_dois(pairs), *reciprocal_versions(pairs)]:
+        diagnostics.add(_locate(config, by_path[diagnostic.path], diagnostic))
+        if diagnostic.severity is Severity.ERROR:
+            failed.add(diagnostic.path)
     records = tuple(_desired(item) for item in merged if item.source.path not in failed)
     return Desired(records, _capped(diagnostics), len(found))
 
@@ -173,33 +173,23 @@ def _merge(config: Config, index: int, repository: Repository, source: SourceFil
 
 
 def _check_one(config: Config, item: _Merged) -> list[Diagnostic]:
-    findings = [
-        Finding(Severity(problem.severity), problem.pointer, problem.message, "schema", problem.key)
-        for problem in check_schema("doi", item.record)
-    ]
-    findings.extend(run_record_rules(item.record, RuleContext(item.source.path, item.repository)))
-    return [_locate(config, item, finding) for finding in findings]
+    context = RuleContext(item.source.path, item.repository)
+    found = [*check_schema("doi", item.record), *run_record_rules(item.record, context)]
+    return [_locate(config, item, diagnostic) for diagnostic in found]
 
 
-def _locate(config: Config, item: _Merged, finding: Finding) -> Diagnostic:
-    """Point at the file, or at doiac.yaml when the value came from defaults there."""
-    severity, pointer, message, rule, key = finding
-    top = pointer.split("/")[1] if pointer.count("/") >= 1 and pointer else ""
+def _locate(config: Config, item: _Merged, found: Diagnostic) -> Diagnostic:
+    """Place a check's diagnostic in the file, or in doiac.yaml when the value came from defaults there."""
+    pointer = found.pointer
+    top = pointer.split("/")[1] if pointer else ""
     if top in item.origins and config.source is not None:
-        config_pointer = item.origins[top] + pointer[len(top) + 1 :]
-        line, column = config.source.locate(config_pointer, key=key)
-        return Diagnostic(config.source.path, line, column, severity, config_pointer, message, rule)
+        return config.source.place(replace(found, pointer=item.origins[top] + pointer[len(top) + 1 :]))
     source = item.source
     if pointer.count("/") == 1 and pointer not in source.positions and "/state" in source.positions:
         # A missing top-level key: point at `state`, which is what makes most keys required.
         line, column = source.locate("/state", key=True)
-    else:
-        line, column = source.locate(pointer, key=key)
-    return Diagnostic(source.path, line, column, severity, pointer, message, rule)
-
-
-def _locate_file_finding(config: Config, item: _Merged, finding: FileFinding) -> Diagnostic:
-    return _locate(config, item, Finding(finding.severity, finding.pointer, finding.message, finding.rule))
+        return replace(found, path=source.path, line=line, column=column)
+    return source.place(found)
 
 
 def _desired(item: _Merged) -> DesiredRecord:

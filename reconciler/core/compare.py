@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..model import DesiredRecord, LiveRecord
-from .normalize import align, canonical, unserved_identifiers
+from .derivations import align
+from .normalize import canonical, unserved_identifiers
 
 
 def desired_form(record: DesiredRecord) -> dict[str, Any]:

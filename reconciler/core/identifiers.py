@@ -1,6 +1,7 @@
 """Is an identifier what its declared type says it is? (idutils and language-tags live here.)
 
-Each check returns None when the value is fine, else a Finding-ready message. DataCite itself
+Each check returns None when the value is fine, else a Diagnostic with its severity and message
+(the rule that asked places it: pointer and rule id). DataCite itself
 checks none of this, so a mismatch is a warning, except an ORCID whose check digit fails: that is
 certainly a typo that would credit the wrong person; so is a ROR ID whose check digits fail.
 """
@@ -14,10 +15,8 @@ from datetime import date, datetime
 import idutils
 from language_tags import tags as _language_tags
 
-from ..model import Severity
+from ..model import Diagnostic, Severity
 from .suffix import ALPHABET, check_digits
-
-Check = tuple[Severity, str] | None
 
 _ORCID_SHAPE = re.compile(r"^(?:https?://(?:www\.)?orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 # idutils' CSTR pattern allows exactly four dot-separated parts, but CSTRs carry an
@@ -108,14 +107,14 @@ SCHEME_CHECKS: dict[str, Callable[[str], bool]] = {
 }
 
 
-def check_related_identifier(kind: str, value: str) -> Check:
+def check_related_identifier(kind: str, value: str) -> Diagnostic | None:
     checker = RELATED_IDENTIFIER_CHECKS.get(kind)
     if checker is None or checker(value):
         return None
-    return Severity.WARNING, f"{value!r} does not look like a valid {kind}"
+    return Diagnostic(severity=Severity.WARNING, message=f"{value!r} does not look like a valid {kind}")
 
 
-def check_scheme_identifier(scheme: str, value: str) -> Check:
+def check_scheme_identifier(scheme: str, value: str) -> Diagnostic | None:
     """A name, affiliation, publisher or funder identifier against its scheme."""
     checker = SCHEME_CHECKS.get(scheme.strip().lower())
     if checker is None or checker(value):
@@ -124,18 +123,30 @@ def check_scheme_identifier(scheme: str, value: str) -> Check:
     # (a doubled resolver prefix, a name) is malformed, which DataCite does not check.
     orcid = _ORCID_SHAPE.match(value.strip()) if scheme.strip().lower() == "orcid" else None
     if orcid and not _orcid_check_digit_ok(orcid.group(1)):
-        return Severity.ERROR, f"ORCID {value!r} fails its check digit (ISO 7064 11,2): a typo"
+        return Diagnostic(
+            severity=Severity.ERROR, message=f"ORCID {value!r} fails its check digit (ISO 7064 11,2): a typo"
+        )
     if orcid:
-        return Severity.WARNING, f"ORCID {value!r} is outside the ranges ORCID issues iDs from"
+        return Diagnostic(
+            severity=Severity.WARNING, message=f"ORCID {value!r} is outside the ranges ORCID issues iDs from"
+        )
     if scheme.strip().lower() == "ror" and _ror_check_digits_ok(value) is False:
-        return Severity.ERROR, f"ROR ID {value!r} fails its check digits (ISO 7064 mod 97-10): a typo"
-    return Severity.WARNING, f"{value!r} does not look like a valid {scheme} identifier"
+        return Diagnostic(
+            severity=Severity.ERROR,
+            message=f"ROR ID {value!r} fails its check digits (ISO 7064 mod 97-10): a typo",
+        )
+    return Diagnostic(
+        severity=Severity.WARNING, message=f"{value!r} does not look like a valid {scheme} identifier"
+    )
 
 
-def check_language(tag: str) -> Check:
+def check_language(tag: str) -> Diagnostic | None:
     if _language_tags.check(tag):
         return None
-    return Severity.WARNING, f"{tag!r} is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)"
+    return Diagnostic(
+        severity=Severity.WARNING,
+        message=f"{tag!r} is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)",
+    )
 
 
 _W3CDTF = re.compile(
@@ -161,18 +172,18 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def check_date(text: str) -> Check:
+def check_date(text: str) -> Diagnostic | None:
     """W3CDTF (YYYY, YYYY-MM, YYYY-MM-DD, with time) or an RKMS-ISO8601 range `start/end`."""
     if "/" in text:
         start, _, end = text.partition("/")
         ok = (start or end) and all(_is_date(part) for part in (start, end) if part)
         if ok and start and end and start[:10] > end[:10]:
-            return Severity.WARNING, f"date range {text!r} ends before it starts"
+            return Diagnostic(severity=Severity.WARNING, message=f"date range {text!r} ends before it starts")
     else:
         ok = _is_date(text)
     if ok:
         return None
-    return (
-        Severity.WARNING,
-        f"{text!r} is not a date DataCite documents (YYYY, YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ, or start/end)",
+    return Diagnostic(
+        severity=Severity.WARNING,
+        message=f"{text!r} is not a date DataCite documents (YYYY, YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ, or start/end)",
     )

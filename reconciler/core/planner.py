@@ -17,13 +17,13 @@ from ..model import (
     DesiredRecord,
     LiveRecord,
     Plan,
-    Problem,
+    PlanProblem,
     Severity,
     Unmanaged,
 )
 from .compare import desired_digest, desired_form, fingerprint, live_form
+from .derivations import rewrites
 from .diff import diff_records
-from .normalize import rewrites
 
 # (live state, desired state) → the DataCite event that moves it (reference §3.1).
 EVENTS: Mapping[tuple[str, str], str] = {
@@ -56,7 +56,7 @@ def make_plan(
     """
     prefixes = {repo.id: repo.prefixes for repo in config.repositories}
     changes: list[Change] = []
-    problems: list[Problem] = []
+    problems: list[PlanProblem] = []
     unchanged = 0
     wanted = {r.doi: r for r in desired if targets is None or r.doi in targets}
     for doi in sorted(wanted):
@@ -83,7 +83,7 @@ def make_plan(
                 continue
             unmanaged.append(Unmanaged(doi, item.state, item.repository))
             if config.unmanaged == "error":
-                problems.append(Problem(Severity.ERROR, doi, _unmanaged_message(item)))
+                problems.append(PlanProblem(Severity.ERROR, doi, _unmanaged_message(item)))
     if config.unmanaged == "ignore":
         unmanaged = []
     changes.sort(key=lambda c: (c.action is Action.DELETE, c.doi))
@@ -102,32 +102,32 @@ def _problem(
     current: LiveRecord | None,
     prefixes: Mapping[str, tuple[str, ...]],
     anonymous: frozenset[str],
-) -> Problem | None:
+) -> PlanProblem | None:
     prefix = record.doi.split("/", 1)[0]
     allowed = prefixes.get(record.repository, ())
     if prefix not in {p.lower() for p in allowed}:
         message = f"prefix {prefix} is not one of {record.repository}'s prefixes ({', '.join(allowed)})"
-        return Problem(Severity.ERROR, record.doi, message, record.path)
+        return PlanProblem(Severity.ERROR, record.doi, message, record.path)
     if current is None:
         if record.repository in anonymous:
             message = (
                 f"not visible without {record.repository}'s password: draft and registered DOIs need it;"
                 " not compared"
             )
-            return Problem(Severity.WARNING, record.doi, message, record.path)
+            return PlanProblem(Severity.WARNING, record.doi, message, record.path)
         return None
     if current.repository and current.repository != record.repository:
         message = (
             f"lives in repository account {current.repository}, not {record.repository}: move the file"
             f" to that repository's folder, or transfer the DOI in Fabrica"
         )
-        return Problem(Severity.ERROR, record.doi, message, record.path)
+        return PlanProblem(Severity.ERROR, record.doi, message, record.path)
     if current.state != "draft" and record.state == "draft":
         message = (
             f"{current.state} → draft is impossible: DataCite never takes a DOI back to draft; keep it"
             " registered and point url at a tombstone page"
         )
-        return Problem(Severity.ERROR, record.doi, message, record.path)
+        return PlanProblem(Severity.ERROR, record.doi, message, record.path)
     return None
 
 

@@ -1,6 +1,6 @@
 """Validation rules beyond the JSON Schema: DataCite's server rules and its best-practice guidance.
 
-Each rule is a function `(record, context) -> findings`, named after what it checks, so that tests
+Each rule is a function `(record, context) -> diagnostics`, named after what it checks, so that tests
 can drive one rule per table row. Rules run only on records that passed the schema, so they may
 trust shapes (but never that optional keys are present).
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import urlsplit
 
-from ..model import Repository, Severity, escape_pointer_token
+from ..model import Diagnostic, Repository, Severity, escape_pointer_token
 from .doi import path_problem
 from .identifiers import check_date, check_language, check_related_identifier, check_scheme_identifier
 from .suffix import is_opaque_suffix
@@ -35,16 +35,6 @@ _VOWEL = re.compile(r"[aeiou]", re.I)
 _NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 
 
-class Finding(NamedTuple):
-    """One rule's verdict on one place in a record."""
-
-    severity: Severity
-    pointer: str
-    message: str
-    rule: str
-    key: bool = False
-
-
 @dataclass(frozen=True)
 class RuleContext:
     path: str
@@ -52,7 +42,7 @@ class RuleContext:
     repository: Repository
 
 
-Rule = Callable[[Mapping[str, Any], RuleContext], Iterator[Finding]]
+Rule = Callable[[Mapping[str, Any], RuleContext], Iterator[Diagnostic]]
 
 
 def _str(value: Any) -> str | None:
@@ -67,45 +57,59 @@ def _items(record: Mapping[str, Any], key: str) -> Iterator[tuple[int, Mapping[s
                 yield index, item
 
 
-def doi_syntax(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def doi_syntax(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     doi = _str(record.get("doi"))
     if doi is None:
         return
     # Unsafe characters first: a look-alike digit in the prefix is worth naming as such.
     problem = path_problem(doi)
     if problem and (DOI_ANY.match(doi) or not doi.isascii()):
-        yield Finding(Severity.ERROR, "/doi", f"{doi!r} {problem}", "doi-path")
+        yield Diagnostic(
+            severity=Severity.ERROR, pointer="/doi", message=f"{doi!r} {problem}", rule="doi-path"
+        )
         return
     if not DOI_ANY.match(doi):
-        yield Finding(
-            Severity.ERROR, "/doi", f"{doi!r} is not a DOI: expected 10.<prefix>/<suffix>", "doi-syntax"
+        yield Diagnostic(
+            severity=Severity.ERROR,
+            pointer="/doi",
+            message=f"{doi!r} is not a DOI: expected 10.<prefix>/<suffix>",
+            rule="doi-syntax",
         )
         return
     if not DOI_CREATE.match(doi):
-        yield Finding(
-            Severity.WARNING,
-            "/doi",
-            f"{doi!r} has characters DataCite refuses for new DOIs (allowed: letters, digits, -._;()/:*~$=); "
-            "an existing DOI keeps working",
-            "doi-characters",
+        yield Diagnostic(
+            severity=Severity.WARNING,
+            pointer="/doi",
+            message=(
+                f"{doi!r} has characters DataCite refuses for new DOIs (allowed: letters, digits, -._;()/:*~$=); "
+                "an existing DOI keeps working"
+            ),
+            rule="doi-characters",
         )
     if doi != doi.lower():
-        yield Finding(Severity.WARNING, "/doi", f"write the DOI in lower case: {doi.lower()}", "doi-case")
+        yield Diagnostic(
+            severity=Severity.WARNING,
+            pointer="/doi",
+            message=f"write the DOI in lower case: {doi.lower()}",
+            rule="doi-case",
+        )
 
 
-def doi_prefix(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def doi_prefix(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     doi = _str(record.get("doi"))
     if doi is None or not DOI_ANY.match(doi):
         return
     prefix = doi.split("/", 1)[0]
     if prefix not in ctx.repository.prefixes:
         owned = ", ".join(ctx.repository.prefixes)
-        yield Finding(
-            Severity.ERROR,
-            "/doi",
-            f"prefix {prefix} does not belong to repository {ctx.repository.id} (its prefixes: {owned}), "
-            f"which owns the files under {ctx.repository.path}",
-            "doi-prefix",
+        yield Diagnostic(
+            severity=Severity.ERROR,
+            pointer="/doi",
+            message=(
+                f"prefix {prefix} does not belong to repository {ctx.repository.id} (its prefixes: {owned}), "
+                f"which owns the files under {ctx.repository.path}"
+            ),
+            rule="doi-prefix",
         )
 
 
@@ -115,14 +119,17 @@ def canonical_path(doi: str, repository: Repository) -> str:
     return f"{repository.path}{prefix}/{suffix.replace('/', '__')}.yaml"
 
 
-def file_path(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def file_path(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     doi = _str(record.get("doi"))
     if doi is None or not DOI_ANY.match(doi):
         return
     expected = canonical_path(doi, ctx.repository)
     if ctx.path != expected:
-        yield Finding(
-            Severity.WARNING, "/doi", f"file name does not match its DOI; expected {expected}", "file-path"
+        yield Diagnostic(
+            severity=Severity.WARNING,
+            pointer="/doi",
+            message=f"file name does not match its DOI; expected {expected}",
+            rule="file-path",
         )
 
 
@@ -139,46 +146,54 @@ def host_allowed(host: str, domains: tuple[str, ...]) -> bool:
     return False
 
 
-def landing_page(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def landing_page(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     url = _str(record.get("url"))
     if url is None:
         return
     state = record.get("state")
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https", "ftp"} or not parts.netloc or not parts.hostname:
-        yield Finding(Severity.ERROR, "/url", f"{url!r} is not a valid URL: use https://…", "url-scheme")
+        yield Diagnostic(
+            severity=Severity.ERROR,
+            pointer="/url",
+            message=f"{url!r} is not a valid URL: use https://…",
+            rule="url-scheme",
+        )
         return
     if parts.scheme != "https":
-        yield Finding(
-            Severity.WARNING, "/url", f"landing pages should use https, not {parts.scheme}", "url-https"
+        yield Diagnostic(
+            severity=Severity.WARNING,
+            pointer="/url",
+            message=f"landing pages should use https, not {parts.scheme}",
+            rule="url-https",
         )
     if not host_allowed(parts.hostname, ctx.repository.domains):
         # DataCite checks domains only when a DOI is registered or findable.
         severity = Severity.ERROR if state in {"registered", "findable"} else Severity.WARNING
         allowed = ", ".join(ctx.repository.domains)
-        yield Finding(
-            severity,
-            "/url",
-            f"host {parts.hostname} is not allowed for repository {ctx.repository.id} (domains: {allowed})",
-            "url-domain",
+        yield Diagnostic(
+            severity=severity,
+            pointer="/url",
+            message=f"host {parts.hostname} is not allowed for repository {ctx.repository.id} (domains: {allowed})",
+            rule="url-domain",
         )
     if parts.path.lower().endswith(_CONTENT_SUFFIXES):
-        yield Finding(
-            Severity.WARNING,
-            "/url",
-            "the url points at a file; a DOI should resolve to a landing page that describes the content",
-            "landing-page",
+        yield Diagnostic(
+            severity=Severity.WARNING,
+            pointer="/url",
+            message="the url points at a file; a DOI should resolve to a landing page that describes the content",
+            rule="landing-page",
         )
     if state == "registered" and not _TOMBSTONE_WORDS.search(url):
-        yield Finding(
-            Severity.INFO,
-            "/url",
-            "a registered DOI is usually a withdrawn one: point its url at a tombstone page",
-            "tombstone-url",
+        yield Diagnostic(
+            severity=Severity.INFO,
+            pointer="/url",
+            message="a registered DOI is usually a withdrawn one: point its url at a tombstone page",
+            rule="tombstone-url",
         )
 
 
-def opaque_suffix(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def opaque_suffix(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     doi = _str(record.get("doi"))
     if doi is None or "/" not in doi:
         return
@@ -187,12 +202,14 @@ def opaque_suffix(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Findi
         return
     words = [w for w in _WORD.findall(suffix) if _VOWEL.search(w)]
     if words or _YEAR.search(suffix):
-        yield Finding(
-            Severity.WARNING,
-            "/doi",
-            f"suffix {suffix!r} carries meaning; DataCite recommends opaque suffixes, which cannot go out of date "
-            "(`doiac new` mints one)",
-            "opaque-suffix",
+        yield Diagnostic(
+            severity=Severity.WARNING,
+            pointer="/doi",
+            message=(
+                f"suffix {suffix!r} carries meaning; DataCite recommends opaque suffixes, which cannot go out of date "
+                "(`doiac new` mints one)"
+            ),
+            rule="opaque-suffix",
         )
 
 
@@ -202,12 +219,12 @@ def _name_entities(record: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str
             yield f"/{key}/{index}", person
 
 
-def name_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def name_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     for base, person in _name_entities(record):
         for index, ident in _items(person, "nameIdentifiers"):
             value, scheme = _str(ident.get("nameIdentifier")), _str(ident.get("nameIdentifierScheme"))
             if value and scheme:
-                yield from _finding(
+                yield from _at(
                     check_scheme_identifier(scheme, value),
                     f"{base}/nameIdentifiers/{index}/nameIdentifier",
                     "name-id",
@@ -217,38 +234,48 @@ def name_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Fi
                                      f"{base}/affiliation/{index}")  # fmt: skip
 
 
-def _organisation(item: Mapping[str, Any], id_key: str, scheme_key: str, pointer: str) -> Iterator[Finding]:
+def _organisation(
+    item: Mapping[str, Any], id_key: str, scheme_key: str, pointer: str
+) -> Iterator[Diagnostic]:
     value, scheme = _str(item.get(id_key)), _str(item.get(scheme_key))
     if value and not scheme:
-        yield Finding(
-            Severity.WARNING, f"{pointer}/{id_key}", f"{id_key} needs {scheme_key} (e.g. ROR)", "org-id"
+        yield Diagnostic(
+            severity=Severity.WARNING,
+            pointer=f"{pointer}/{id_key}",
+            message=f"{id_key} needs {scheme_key} (e.g. ROR)",
+            rule="org-id",
         )
     elif value and scheme:
-        yield from _finding(check_scheme_identifier(scheme, value), f"{pointer}/{id_key}", "org-id")
+        yield from _at(check_scheme_identifier(scheme, value), f"{pointer}/{id_key}", "org-id")
 
 
-def publisher_identifier(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def publisher_identifier(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     publisher = record.get("publisher")
     if isinstance(publisher, Mapping):
         yield from _organisation(publisher, "publisherIdentifier", "publisherIdentifierScheme", "/publisher")
 
 
-def funder_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def funder_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     for index, funder in _items(record, "fundingReferences"):
         value, kind = _str(funder.get("funderIdentifier")), _str(funder.get("funderIdentifierType"))
         pointer = f"/fundingReferences/{index}/funderIdentifier"
         if value and not kind:
-            yield Finding(Severity.ERROR, pointer, "funderIdentifier needs funderIdentifierType", "funder-id")
+            yield Diagnostic(
+                severity=Severity.ERROR,
+                pointer=pointer,
+                message="funderIdentifier needs funderIdentifierType",
+                rule="funder-id",
+            )
         elif value and kind:
-            yield from _finding(check_scheme_identifier(kind, value), pointer, "funder-id")
+            yield from _at(check_scheme_identifier(kind, value), pointer, "funder-id")
 
 
-def related_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def related_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     for index, rel in _items(record, "relatedIdentifiers"):
         value, kind = _str(rel.get("relatedIdentifier")), _str(rel.get("relatedIdentifierType"))
         if value and kind:
             pointer = f"/relatedIdentifiers/{index}/relatedIdentifier"
-            yield from _finding(check_related_identifier(kind, value), pointer, "related-id")
+            yield from _at(check_related_identifier(kind, value), pointer, "related-id")
     for index, item in _items(record, "relatedItems"):
         ident = item.get("relatedItemIdentifier")
         if isinstance(ident, Mapping):
@@ -258,42 +285,42 @@ def related_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator
             )
             pointer = f"/relatedItems/{index}/relatedItemIdentifier/relatedItemIdentifier"
             if value and kind:
-                yield from _finding(check_related_identifier(kind, value), pointer, "related-id")
+                yield from _at(check_related_identifier(kind, value), pointer, "related-id")
 
 
-def alternate_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def alternate_identifiers(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     for index, ident in _items(record, "identifiers"):
         if ident.get("identifierType") == "DOI":
-            yield Finding(
-                Severity.WARNING,
-                f"/identifiers/{index}/identifierType",
-                "DataCite silently drops identifiers of type DOI; relate other DOIs with relatedIdentifiers",
-                "identifier-doi",
+            yield Diagnostic(
+                severity=Severity.WARNING,
+                pointer=f"/identifiers/{index}/identifierType",
+                message="DataCite silently drops identifiers of type DOI; relate other DOIs with relatedIdentifiers",
+                rule="identifier-doi",
             )
 
 
-def dates(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def dates(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     for index, entry in _items(record, "dates"):
         text = _str(entry.get("date"))
         if text:
-            yield from _finding(check_date(text), f"/dates/{index}/date", "date-format")
+            yield from _at(check_date(text), f"/dates/{index}/date", "date-format")
 
 
-def languages(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def languages(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     language = _str(record.get("language"))
     if language:
-        yield from _finding(check_language(language), "/language", "language")
+        yield from _at(check_language(language), "/language", "language")
     for key in ("titles", "descriptions", "subjects", "creators", "contributors", "rightsList"):
         for index, item in _items(record, key):
             lang = _str(item.get("lang"))
             if lang:
-                yield from _finding(check_language(lang), f"/{key}/{index}/lang", "language")
+                yield from _at(check_language(lang), f"/{key}/{index}/lang", "language")
 
 
 _LIMITS = {"Latitude": 90.0, "Longitude": 180.0}
 
 
-def coordinates(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def coordinates(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     """Numeric strings are accepted by DataCite; the schema cannot range-check them, so we do."""
     for index, geo in _items(record, "geoLocations"):
         points: list[tuple[str, Any]] = []
@@ -314,10 +341,12 @@ def coordinates(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding
                     and _NUMBER.match(value)
                     and abs(float(value)) > limit
                 ):
-                    yield Finding(
-                        Severity.ERROR, f"{pointer}/{name}", f"{value} is out of range: must be between {-limit:g} and {limit:g}",
-                        "coordinates",
-                    )  # fmt: skip
+                    yield Diagnostic(
+                        severity=Severity.ERROR,
+                        pointer=f"{pointer}/{name}",
+                        message=f"{value} is out of range: must be between {-limit:g} and {limit:g}",
+                        rule="coordinates",
+                    )
 
 
 def _strings(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
@@ -334,18 +363,18 @@ def _strings(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
 _DESCRIPTION = re.compile(r"^/descriptions/\d+/description$")
 
 
-def padded_values(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Finding]:
+def padded_values(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
     """DataCite stores JSON values exactly as sent: padding copied from XML or a form would stay.
 
     Descriptions are exempt: a YAML block scalar (`|`) ends them with a newline, harmlessly.
     """
     for pointer, text in _strings(record, ""):
         if text != text.strip() and not _DESCRIPTION.match(pointer):
-            yield Finding(
-                Severity.WARNING,
-                pointer,
-                f"{short_text(text)} has leading or trailing white space",
-                "whitespace",
+            yield Diagnostic(
+                severity=Severity.WARNING,
+                pointer=pointer,
+                message=f"{short_text(text)} has leading or trailing white space",
+                rule="whitespace",
             )
 
 
@@ -354,9 +383,10 @@ def short_text(text: str, limit: int = 50) -> str:
     return shown if len(shown) <= limit else shown[: limit - 2] + "…'"
 
 
-def _finding(check: tuple[Severity, str] | None, pointer: str, rule: str) -> Iterator[Finding]:
-    if check is not None:
-        yield Finding(check[0], pointer, check[1], rule)
+def _at(found: Diagnostic | None, pointer: str, rule: str) -> Iterator[Diagnostic]:
+    """An identifier check's verdict, if any, at `pointer` and named after `rule`."""
+    if found is not None:
+        yield replace(found, pointer=pointer, rule=rule)
 
 
 RECORD_RULES: tuple[Rule, ...] = (
@@ -377,5 +407,5 @@ RECORD_RULES: tuple[Rule, ...] = (
 )
 
 
-def run_record_rules(record: Mapping[str, Any], ctx: RuleContext) -> list[Finding]:
-    return [finding for rule in RECORD_RULES for finding in rule(record, ctx)]
+def run_record_rules(record: Mapping[str, Any], ctx: RuleContext) -> list[Diagnostic]:
+    return [found for rule in RECORD_RULES for found in rule(record, ctx)]

@@ -10,28 +10,18 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
-from ..model import escape_pointer_token, pointer_of
+from ..model import Diagnostic, Severity, escape_pointer_token, pointer_of
 
 # Schemas carry no $id (so editors resolve their relative $refs by file); we give them one here.
 _BASE = "https://doiac.invalid/schemas/"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A schema violation at a JSON pointer; `key` says whether to point at the key or the value."""
-
-    pointer: str
-    message: str
-    key: bool = False
-    severity: str = "error"
-    """`warning` for rules only DataCite's documentation states (schemas mark them x-doiac-severity)."""
+_RULE = "schema"
+"""The rule every schema diagnostic names."""
 
 
 class SchemaSet:
@@ -66,7 +56,7 @@ class SchemaSet:
             self._fast[name] = jsonschema_rs.validator_for(schema, registry=jsonschema_rs.Registry(resources))
         return self._fast[name]
 
-    def check(self, name: str, instance: Any) -> list[Problem]:
+    def check(self, name: str, instance: Any) -> list[Diagnostic]:
         """Every violation of schema `name` by `instance`, translated, in document order."""
         fast = self.fast_validator(name)
         if fast is not None and fast.is_valid(instance):
@@ -79,7 +69,7 @@ class SchemaSet:
         return _dedupe(problems)
 
 
-def _refused(root: Mapping[str, Any], instance: Any) -> Iterator[Problem]:
+def _refused(root: Mapping[str, Any], instance: Any) -> Iterator[Diagnostic]:
     """Keys the schema refuses by name (`false`), with the reason it gives in x-doiac-refused.
 
     jsonschema reports a `false` subschema without the property's path, so we find them here.
@@ -88,16 +78,17 @@ def _refused(root: Mapping[str, Any], instance: Any) -> Iterator[Problem]:
     if isinstance(instance, Mapping):
         for key in instance:
             if key in refused:
-                yield Problem(f"/{escape_pointer_token(key)}", refused[key], key=True)
+                pointer = f"/{escape_pointer_token(key)}"
+                yield Diagnostic(pointer=pointer, message=refused[key], rule=_RULE, key=True)
 
 
-def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
+def _dedupe(problems: Iterable[Diagnostic]) -> list[Diagnostic]:
     # A refused key also fails `unevaluatedProperties`: keep one problem per place, an error
     # before a warning, the first (most specific) message of each.
-    seen: dict[str, Problem] = {}
+    seen: dict[str, Diagnostic] = {}
     for problem in problems:
         if problem.pointer not in seen or (
-            seen[problem.pointer].severity != "error" and problem.severity == "error"
+            seen[problem.pointer].severity is not Severity.ERROR and problem.severity is Severity.ERROR
         ):
             seen[problem.pointer] = problem
     return list(seen.values())
@@ -109,11 +100,11 @@ def _annotation(error: ValidationError, name: str, keyword: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _translate(error: ValidationError, root: Mapping[str, Any], attributes: set[str]) -> Iterator[Problem]:
+def _translate(error: ValidationError, root: Mapping[str, Any], attributes: set[str]) -> Iterator[Diagnostic]:
     pointer = pointer_of(error.absolute_path)
     keyword = str(error.validator) if error.validator is not None else "false"
     custom = _annotation(error, "x-doiac-messages", keyword)
-    severity = _annotation(error, "x-doiac-severity", keyword) or "error"
+    severity = Severity(_annotation(error, "x-doiac-severity", keyword) or "error")
     if error.schema is False:  # reported by _refused, which knows the key
         return
     if keyword == "required":
@@ -123,14 +114,17 @@ def _translate(error: ValidationError, root: Mapping[str, Any], attributes: set[
                 if custom
                 else f"missing required key `{missing}`{_state_context(error)}"
             )
-            yield Problem(f"{pointer}/{escape_pointer_token(missing)}", text, key=True, severity=severity)
+            where = f"{pointer}/{escape_pointer_token(missing)}"
+            yield Diagnostic(severity=severity, pointer=where, message=text, rule=_RULE, key=True)
         return
     if keyword in {"additionalProperties", "unevaluatedProperties"}:
         known = _known_keys(error, root, attributes)
         for extra in _extras(error, known):
-            yield Problem(f"{pointer}/{escape_pointer_token(extra)}", _unknown_key(extra, known), key=True)
+            where = f"{pointer}/{escape_pointer_token(extra)}"
+            yield Diagnostic(pointer=where, message=_unknown_key(extra, known), rule=_RULE, key=True)
         return
-    yield Problem(pointer, custom or _describe(error, keyword), severity=severity)
+    message = custom or _describe(error, keyword)
+    yield Diagnostic(severity=severity, pointer=pointer, message=message, rule=_RULE)
 
 
 def _state_context(error: ValidationError) -> str:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from ..model import Diagnostic, Severity
-from .plan_text import printable
+from .text import plural, printable
 
 FORMATS = ("text", "github", "json")
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -62,10 +62,6 @@ def render_json(diagnostics: Sequence[Diagnostic], files: int) -> str:
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     counts = {s: sum(d.severity is s for d in diagnostics) for s in Severity}
-
-    def plural(n: int, word: str) -> str:
-        return f"{n:,} {word}{'' if n == 1 else 's'}"
-
     return (
         f"{plural(files, 'file')} checked: {plural(counts[Severity.ERROR], 'error')}, "
         f"{plural(counts[Severity.WARNING], 'warning')}, {counts[Severity.INFO]:,} info\n"

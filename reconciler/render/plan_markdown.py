@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
-from ..model import CITED_FIELDS, MISSING, Action, Change, Plan, PlanContext, Problem, Unmanaged
+from ..model import CITED_FIELDS, MISSING, Action, Change, Plan, PlanContext, PlanProblem, Unmanaged
 from .plan_text import (
     SYMBOLS,
     anonymous_text,
@@ -126,7 +126,7 @@ def _omitted_text(omitted: Counter[str]) -> str:
     )
 
 
-def _problem(problem: Problem) -> str:
+def _problem(problem: PlanProblem) -> str:
     where = f" {_code(problem.path)}" if problem.path else ""
     return (
         f"- **{problem.severity.value}** {_link(problem.doi)}{where}: {_escape(printable(problem.message))}\n"

@@ -12,8 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..model import Action, Change, FieldDiff, Plan, PlanContext, Severity
-from .text import CYAN, GREEN, RED, YELLOW, compact, paint, plural, truncate
-from .text import printable as printable  # noqa: PLC0414 - render.diagnostics imports it from here
+from .text import CYAN, GREEN, RED, YELLOW, compact, paint, plural, printable, truncate
 
 SYMBOLS = {
     Action.CREATE: "+",

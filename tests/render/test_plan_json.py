@@ -12,7 +12,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from reconciler.__about__ import __version__
-from reconciler.model import MISSING, Action, Change, FieldDiff, Plan, Problem, Severity
+from reconciler.model import MISSING, Action, Change, FieldDiff, Plan, PlanProblem, Severity
 from reconciler.planfile import plan_from_dict, plan_to_dict, render_plan_json
 from reconciler.schemas import check_schema
 
@@ -179,7 +179,7 @@ def test_a_whole_number_written_as_a_float_reads_as_an_integer() -> None:
 
 def test_problem_and_unmanaged_round_trip_field_by_field() -> None:
     plan, _ = plan_from_dict(plan_to_dict(golden_plan(), golden_context()))
-    assert plan.problems[1] == Problem(
+    assert plan.problems[1] == PlanProblem(
         Severity.WARNING,
         "10.80000/w4rn-0001",
         "not visible without EXAMPLE.OTHER's password: draft and registered DOIs need it; not compared",

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.model import MISSING, Action, Change, FieldDiff, Plan, Problem, Severity, Unmanaged
+from reconciler.model import MISSING, Action, Change, FieldDiff, Plan, PlanProblem, Severity, Unmanaged
 from reconciler.render.plan_markdown import DIFF_LIMIT, MARKER, citation, render_plan_markdown
 
 from .test_plan_text import REPO, assert_golden, big_plan, golden_context, golden_plan, update
@@ -51,7 +51,7 @@ def test_the_cap_holds_for_any_limit_and_never_cuts_a_block(limit: int) -> None:
     plan = Plan(
         plan.changes,
         0,
-        tuple(Problem(Severity.ERROR, f"10.80000/e{i}", "wrong " * 20) for i in range(30)),
+        tuple(PlanProblem(Severity.ERROR, f"10.80000/e{i}", "wrong " * 20) for i in range(30)),
         tuple(Unmanaged(f"10.80000/u{i}", "findable", REPO) for i in range(30)),
     )
     text = render_plan_markdown(plan, golden_context(), limit=limit)
@@ -72,7 +72,7 @@ def test_omitted_counts_name_each_kind(problems: int, unmanaged: int, expected: 
     plan = Plan(
         (update("10.80000/a", FieldDiff("/x", 1, 2)),),
         0,
-        tuple(Problem(Severity.WARNING, f"10.80000/p{i}", "m" * 400) for i in range(problems)),
+        tuple(PlanProblem(Severity.WARNING, f"10.80000/p{i}", "m" * 400) for i in range(problems)),
         tuple(Unmanaged(f"10.80000/u{i}", "findable", REPO) for i in range(unmanaged)),
     )
     text = render_plan_markdown(plan, CONTEXT, limit=900)

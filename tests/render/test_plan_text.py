@@ -18,7 +18,7 @@ from reconciler.model import (
     FieldDiff,
     Plan,
     PlanContext,
-    Problem,
+    PlanProblem,
     Severity,
     Unmanaged,
 )
@@ -113,14 +113,14 @@ def golden_plan() -> Plan:
         changes=(create, publish, hide, register, update, delete),
         unchanged=3,
         problems=(
-            Problem(
+            PlanProblem(
                 Severity.ERROR,
                 "10.80000/zz9x-1r40",
                 "findable → draft is impossible: DataCite never takes a DOI back to draft; keep it"
                 " registered and point url at a tombstone page",
                 "dois/10.80000/zz9x-1r40.yaml",
             ),
-            Problem(
+            PlanProblem(
                 Severity.WARNING,
                 "10.80000/w4rn-0001",
                 "not visible without EXAMPLE.OTHER's password: draft and registered DOIs need it; not compared",
@@ -184,7 +184,7 @@ COLOUR_PLAN = Plan(
         Change("10.80000/d", Action.DELETE, REPO, None, "draft", None),
     ),
     0,
-    (Problem(Severity.ERROR, "10.80000/e", "bad"), Problem(Severity.WARNING, "10.80000/f", "odd")),
+    (PlanProblem(Severity.ERROR, "10.80000/e", "bad"), PlanProblem(Severity.WARNING, "10.80000/f", "odd")),
 )
 COLOUR_TEXT = """\
 doiac plan · EXAMPLE.REPO on sandbox (http://127.0.0.1:49811) · 8 files · live read in 1 request
@@ -286,11 +286,11 @@ def _counts(**counts: int) -> Plan:
         ),
         (_counts(hide=1), "0 to create, 0 to update, 0 to publish, 1 to hide, 0 to delete; 9,994 unchanged."),
         (
-            Plan((), 1_000, (Problem(Severity.ERROR, "a", "x"), Problem(Severity.ERROR, "b", "y"))),
+            Plan((), 1_000, (PlanProblem(Severity.ERROR, "a", "x"), PlanProblem(Severity.ERROR, "b", "y"))),
             "0 to create, 0 to update, 0 to publish, 0 to delete; 1,000 unchanged. 2 errors.",
         ),
         (
-            Plan((), 1, (Problem(Severity.WARNING, "a", "x"),)),
+            Plan((), 1, (PlanProblem(Severity.WARNING, "a", "x"),)),
             "0 to create, 0 to update, 0 to publish, 0 to delete; 1 unchanged.",
         ),
     ],
@@ -318,7 +318,9 @@ def test_state_text(before: str | None, after: str | None, action: Action, expec
 def test_problem_messages_wrap_under_the_message_and_errors_plural() -> None:
     message = "word " * 40
     plan = Plan(
-        (), 0, (Problem(Severity.ERROR, "10.80000/a", message), Problem(Severity.ERROR, "10.80000/b", ""))
+        (),
+        0,
+        (PlanProblem(Severity.ERROR, "10.80000/a", message), PlanProblem(Severity.ERROR, "10.80000/b", "")),
     )
     context = golden_context(repositories=(REPO,), anonymous=())
     assert render_plan_text(plan, context).splitlines()[2:] == [
