@@ -42,9 +42,10 @@ from reconciler.applier import apply_plan
 from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
 from reconciler.core.planner import make_plan
-from reconciler.datacite import DEFAULT_RETRY, RETRYABLE, WINDOW_SECONDS, DataCiteClient, RateBudget
+from reconciler.datacite import RETRYABLE, DataCiteClient
 from reconciler.live import read_live
 from reconciler.model import Action, Config, DesiredRecord, Plan
+from reconciler.pacing import DEFAULT_RETRY, WINDOW_SECONDS, RateBudget
 from reconciler.sandbox import TOKEN_HEADER, Client, SandboxOptions, SandboxServer
 
 COUNT = int(os.environ.get("BENCH_APPLY_DOIS", "1000"))

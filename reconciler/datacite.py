@@ -2,23 +2,20 @@
 
 Retryable failures (429, 5xx, transport errors) are retried with exponential backoff and full
 jitter, honouring `Retry-After` up to a cap; everything else is terminal and becomes an ApiError
-at once. With a Deadline, no request starts and no retry waits past it.
-Every request first takes a token from a rate budget (DataCite: 3,000 requests per 5 minutes in
-production, 750 on the test system). The password is handed to httpx's Basic auth and appears
-in no message, log, repr or exception.
+at once. With a Deadline, no request starts and no retry waits past it. Every request first takes
+a token from a rate budget (DataCite: 3,000 requests per 5 minutes in production, 750 on the test
+system); `pacing` holds the budget, the retry settings and the deadline. The password is handed to
+httpx's Basic auth and appears in no message, log, repr or exception.
 """
 
 from __future__ import annotations
 
 import json
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -26,95 +23,13 @@ import httpx
 
 from .__about__ import __version__
 from .core.doi import path_problem
-from .errors import ApiAuthError, ApiError, ApiTransportError, DeadlineError, UnsafeDoiError
+from .errors import ApiAuthError, ApiError, ApiTransportError, UnsafeDoiError
 from .model import LiveRecord
+from .pacing import DEFAULT_RETRY, Deadline, RateBudget, Retry, retry_after_seconds, seconds_text, utc_now
 
 BUDGETS = {"production": 3000, "test": 750}
-WINDOW_SECONDS = 300.0
 RETRYABLE = {429, 500, 502, 503, 504}
 ENDPOINTS = {"production": "https://api.datacite.org", "test": "https://api.test.datacite.org"}
-
-
-@dataclass
-class RateBudget:
-    """A token bucket: `per_window` requests per `window` seconds, spent evenly.
-
-    At most `burst` seconds' worth of requests go at once. DataCite does not say whether its
-    windows are fixed or rolling (reference §13): requests paced evenly stay inside either, where
-    a whole window's budget sent in one burst would trip a shorter window. A bucket of capacity C
-    filling at rate r admits at most C + r·T requests in any T seconds, so r is chosen such that
-    a full bucket plus a whole window of refill is the budget: r = per_window / (window + burst).
-    Without that, the bucket refilled during a Retry-After sleep would overrun the next window.
-    """
-
-    per_window: int
-    window: float = WINDOW_SECONDS
-    clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
-    burst: float = 1.0
-    _tokens: float = field(init=False)
-    _capacity: float = field(init=False)
-    _rate: float = field(init=False)
-    _last: float = field(init=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._rate = self.per_window / (self.window + self.burst)
-        self._capacity = max(1.0, self._rate * self.burst)
-        self._tokens = self._capacity
-        self._last = self.clock()
-
-    def take(self) -> None:
-        """Wait, if need be, until a request may go."""
-        while True:
-            with self._lock:
-                now = self.clock()
-                rate = self._rate
-                self._tokens = min(self._capacity, self._tokens + (now - self._last) * rate)
-                self._last = now
-                # A hair under one token is one: float refills can land at 0.999…, and a wait too
-                # small to move the clock would loop for ever.
-                if self._tokens >= 1 - 1e-9:
-                    self._tokens = max(0.0, self._tokens - 1)
-                    return
-                wait = (1 - self._tokens) / rate
-            self.sleep(wait)
-
-
-@dataclass(frozen=True)
-class Retry:
-    """How often and how patiently a retryable failure is tried again."""
-
-    attempts: int = 6
-    base: float = 0.5
-    cap: float = 30.0
-    max_wait: float = 300.0
-    """The longest `Retry-After` honoured: a server asking for more fails the request at once."""
-
-
-DEFAULT_RETRY = Retry()
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """When a run must end: past `at` on `clock`, no request starts and no retry waits."""
-
-    seconds: float
-    at: float
-    clock: Callable[[], float] = time.monotonic
-
-    @classmethod
-    def after(cls, seconds: float, clock: Callable[[], float] = time.monotonic) -> Deadline:
-        return cls(seconds, clock() + seconds, clock)
-
-    def check(self, what: str, wait: float = 0.0) -> None:
-        """Raise DeadlineError when `what`, `wait` seconds from now, would come at or past the deadline."""
-        if self.clock() + wait >= self.at:
-            raise DeadlineError(self.seconds, what)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class DataCiteClient:
@@ -133,7 +48,7 @@ class DataCiteClient:
         timeout: float = 30.0,
         rng: random.Random | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = utc_now,
         deadline: Deadline | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -203,7 +118,7 @@ class DataCiteClient:
 
     def _pause(self, seconds: float, method: str, url: str) -> None:
         if self.deadline is not None:
-            what = f"{method} {url} not retried: waiting {_seconds(seconds)} would pass it"
+            what = f"{method} {url} not retried: waiting {seconds_text(seconds)} would pass it"
             self.deadline.check(what, seconds)
         self.sleep(seconds)
 
@@ -217,11 +132,11 @@ class DataCiteClient:
         A wait beyond `Retry.max_wait` is not made: a broken or hostile server (or proxy) could
         otherwise hold a CI job for days. The request fails now; the next run converges.
         """
-        asked = _retry_after(response.headers.get("retry-after"), self.now())
+        asked = retry_after_seconds(response.headers.get("retry-after"), self.now())
         if asked is not None and asked > self.retry.max_wait:
             detail = (
-                f"DataCite asked to wait {_seconds(asked)} (Retry-After), beyond the cap of"
-                f" {_seconds(self.retry.max_wait)}; run again later"
+                f"DataCite asked to wait {seconds_text(asked)} (Retry-After), beyond the cap of"
+                f" {seconds_text(self.retry.max_wait)}; run again later"
             )
             raise ApiError(method, url, response.status_code, [*_titles(response), detail])
         return asked or self._backoff(attempt)
@@ -399,32 +314,3 @@ def _titles(response: httpx.Response) -> list[str]:
             source = error.get("source")
             titles.append(f"{source}: {error['title']}" if isinstance(source, str) else str(error["title"]))
     return titles
-
-
-_DELTA_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-
-
-def _retry_after(value: str | None, now: datetime) -> float | None:
-    """`Retry-After` in seconds from `now`; None when it is neither delay-seconds nor an HTTP-date.
-
-    RFC 9110 §10.2.3: a non-negative integer, or an HTTP-date. A decimal is accepted too; `1e9`,
-    `inf`, `nan`, negative numbers and garbage are not delays at all, and the backoff decides.
-    A date in the past is no wait. Digits too many for a float are an infinite wait (beyond any cap).
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    if _DELTA_SECONDS.fullmatch(text):
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when.tzinfo is None:  # `-0000`: UTC, says RFC 5322
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
-
-
-def _seconds(value: float) -> str:
-    """A duration for a message: `86400 s`, `2.5 s`."""
-    return f"{value:.1f}".removesuffix(".0") + " s" if value < 1e12 else "more than 10^12 s"

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from .config import is_loopback, url_problem
 from .datacite import BUDGETS, ENDPOINTS
 from .errors import ConfigError, ConfigErrors
-from .model import Config, Diagnostic, Repository, Severity
+from .model import Config, Diagnostic, Repository
 
 SANDBOX_PASSWORD = "sandbox"
 """The embedded sandbox's password when the configured variable is unset: it guards nothing real."""
@@ -105,5 +105,5 @@ def _check_url(config: Config, env: Mapping[str, str]) -> None:
             "(a CI variable, not a file a pull request can change)"
         )
     if problem is not None:
-        line, column = config.source.locate("/environment") if config.source else (1, 1)
-        raise ConfigErrors([Diagnostic(config.path, line, column, Severity.ERROR, "/environment", problem)])
+        found = Diagnostic(config.path, 1, 1, pointer="/environment", message=problem)
+        raise ConfigErrors([config.source.place(found) if config.source else found])

@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.datacite import DataCiteClient, RateBudget, Retry
+from reconciler.datacite import DataCiteClient
 from reconciler.errors import ApiAuthError, ApiError, ApiTransportError
+from reconciler.pacing import RateBudget, Retry
 from reconciler.sandbox import Client, SandboxOptions, SandboxServer
 
 from .helpers.sandbox_admin import admin

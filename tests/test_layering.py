@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "reconciler"
 LAYERS = {
     "__about__": 0, "errors": 0, "model": 0,
     "core": 1,
-    "files": 2, "config": 2, "environment": 2, "datacite": 2, "applier": 2, "planfile": 2, "git": 2,
+    "files": 2, "config": 2, "environment": 2, "datacite": 2, "pacing": 2, "applier": 2, "planfile": 2, "git": 2,
     "workers": 2, "lock": 2, "schemas": 2, "live": 2, "render": 2, "sandbox": 2,
     "commands": 3,
     "cli": 4, "__main__": 4,

@@ -23,8 +23,9 @@ import pytest
 
 from reconciler import datacite
 from reconciler.cli import main
-from reconciler.datacite import DataCiteClient, Retry
+from reconciler.datacite import DataCiteClient
 from reconciler.errors import ApiAuthError, ApiError, ApiTransportError, ReconcilerError
+from reconciler.pacing import Retry
 from reconciler.sandbox import Client, SandboxOptions, SandboxServer
 
 from .conftest import CONFIG, FINDABLE, Repo

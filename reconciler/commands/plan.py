@@ -16,13 +16,14 @@ from pathlib import Path
 from ..config import open_config
 from ..core.doi import path_problem
 from ..core.planner import make_plan
-from ..datacite import DataCiteClient, Deadline, RateBudget
+from ..datacite import DataCiteClient
 from ..environment import Endpoint, open_endpoint, password_for
 from ..errors import UsageError
 from ..files import write_text
 from ..git import head_commit
 from ..live import Progress, read_live
 from ..model import Config, Plan, PlanContext
+from ..pacing import Deadline, RateBudget
 from ..planfile import render_plan_json
 from .validate import Desired, valid_desired
 

@@ -22,9 +22,10 @@ import pytest
 from reconciler.applier import apply_plan
 from reconciler.cli import main
 from reconciler.commands import plan as planning
-from reconciler.datacite import DataCiteClient, Deadline, Retry
+from reconciler.datacite import DataCiteClient
 from reconciler.errors import ApiError, DeadlineError, ReconcilerError
 from reconciler.model import Action, Change, DesiredRecord, FieldDiff, Outcome, Plan
+from reconciler.pacing import Deadline, Retry
 from reconciler.workers import run_all
 
 from ..conftest import FINDABLE, Repo
