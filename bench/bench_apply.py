@@ -39,11 +39,10 @@ import httpx
 
 from bench.corpus import write_corpus
 from reconciler.applier import apply_plan
+from reconciler.commands.plan import plan_live
 from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
-from reconciler.core.planner import make_plan
 from reconciler.datacite import RETRYABLE, DataCiteClient
-from reconciler.live import read_live
 from reconciler.model import Action, Config, DesiredRecord, Plan
 from reconciler.pacing import DEFAULT_RETRY, WINDOW_SECONDS, RateBudget
 from reconciler.sandbox import TOKEN_HEADER, Client, SandboxOptions, SandboxServer
@@ -184,9 +183,8 @@ class _Sandbox:
         )
 
     def plan(self, client: DataCiteClient, desired: Sequence[DesiredRecord]) -> Plan:
-        """As planning.plan_dois makes it: read_live, then make_plan."""
-        live = read_live({REPOSITORY: client}, desired, prune_drafts=self.config.prune_drafts)
-        return make_plan(desired, live.records, self.config, anonymous=live.anonymous, in_sync=live.in_sync)
+        """As `doiac plan` makes it: the list, then single reads of what differs."""
+        return plan_live({REPOSITORY: client}, desired, self.config)
 
 
 def _wrong(plan: Plan, desired: Sequence[DesiredRecord]) -> list[str]:

@@ -9,7 +9,7 @@ records of `bench/corpus.py`; the desired records are those same files, read and
   not count its own admin calls), against the budget of one list page per 1,000 DOIs (+1 for the
   empty page after the last) plus one single read per changed DOI;
 - their wall time with 0 ms and 50 ms of sandbox latency, side by side with a naive client that
-  GETs every DOI singly with as many threads as `read_live` uses. At 50 ms that client needs
+  GETs every DOI singly with as many threads as `read_each` uses. At 50 ms that client needs
   ≥ 125 s for 10,000 DOIs, so it reads an evenly spread sample and its time is extrapolated
   linearly (BENCH_PLAN_BASELINE_SAMPLE=10000 measures it whole);
 - where a plan's time goes without latency, and how much the process grows during one plan.
@@ -36,9 +36,8 @@ from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
 from reconciler.core.compare import desired_form, is_in_sync, live_form
 from reconciler.core.diff import diff_records
-from reconciler.core.planner import make_plan
-from reconciler.datacite import DataCiteClient, live_record
-from reconciler.live import read_live
+from reconciler.core.planner import confirmations, make_plan, replan
+from reconciler.datacite import DataCiteClient, live_record, read_each, read_listed
 from reconciler.model import Action, Config, DesiredRecord, Plan
 from reconciler.sandbox import TOKEN_HEADER, Client, SandboxOptions, SandboxServer
 
@@ -48,7 +47,7 @@ REPEATS = int(os.environ.get("BENCH_PLAN_REPEATS", "1"))
 CHANGED = 100
 LATENCY_MS = 50
 WORKERS = 4
-"""read_live's default number of single-read threads; the baseline gets the same."""
+"""read_each's default number of single-read threads; the baseline gets the same."""
 PAGE = 1000
 """DataCiteClient.list_dois's page size."""
 REPOSITORY = "BENCH.REPO"
@@ -111,26 +110,29 @@ class _Bench:
             assert response.status_code == 200, response.text[:500]
 
     def plan(self) -> _Run:
-        """One `doiac plan` as planning.plan_dois makes it: read_live, then make_plan."""
+        """One `doiac plan` as commands.plan.plan_live makes it, its reading and planning timed apart."""
         client_before, sandbox_before = self.client.requests, self.stats()
+        clients = {REPOSITORY: self.client}
         cpu, start = time.process_time(), time.perf_counter()
-        live = read_live(
-            {REPOSITORY: self.client}, self.desired, prune_drafts=self.config.prune_drafts, workers=WORKERS
-        )
-        middle = time.perf_counter()
-        plan = make_plan(
-            self.desired, live.records, self.config, anonymous=live.anonymous, in_sync=live.in_sync
-        )
-        end, cpu = time.perf_counter(), time.process_time() - cpu
+        listed = read_listed(clients)
+        t_list = time.perf_counter()
+        first = make_plan(self.desired, listed, self.config)
+        t_plan = time.perf_counter()
+        fresh = read_each(clients, confirmations(first, self.desired), workers=WORKERS)
+        t_read = time.perf_counter()
+        plan = replan(first, self.desired, fresh, self.config)
+        end = time.perf_counter()
+        reading, planning = (t_list - start) + (t_read - t_plan), (t_plan - t_list) + (end - t_read)
+        cpu = time.process_time() - cpu
         sandbox = self.stats() - sandbox_before
         requests = self.client.requests - client_before
-        return _Run(plan, middle - start, end - middle, cpu, requests, dict(sorted(sandbox.items())))
+        return _Run(plan, reading, planning, cpu, requests, dict(sorted(sandbox.items())))
 
     def plans(self) -> list[_Run]:
         return [self.plan() for _ in range(REPEATS)]
 
     def baseline(self, dois: Sequence[str]) -> tuple[float, int]:
-        """A simple client: GET each DOI singly, WORKERS threads sharing one client, as read_live does."""
+        """A simple client: GET each DOI singly, WORKERS threads sharing one client, as read_each does."""
         with DataCiteClient(self.url, REPOSITORY, PASSWORD) as client:
             start = time.perf_counter()
             with ThreadPoolExecutor(WORKERS) as pool:
@@ -148,7 +150,7 @@ class _Bench:
         return seconds
 
     def out_of_sync(self) -> list[str]:
-        """Every desired DOI the list shows as different, with its first diffs: what read_live re-reads."""
+        """Every desired DOI the list shows as different, with its first diffs: what plan re-reads singly."""
         listed = {r.doi: r for r in map(live_record, self.client.list_dois(client_id=REPOSITORY.lower()))}
         found = []
         for record in self.desired:
@@ -326,8 +328,8 @@ def run() -> dict[str, Any]:
         },
         "no_change_0ms_seconds": {
             "list walk (GET /dois pages, JSON, LiveRecords)": round(t_list, 2),
-            "is_in_sync per DOI (rest of read_live)": round(max(0.0, read_live_0 - t_list), 2),
-            "make_plan": round(statistics.median(r.make_plan_seconds for r in same_0), 2),
+            "reading singly (rest of reading)": round(max(0.0, read_live_0 - t_list), 2),
+            "make_plan + replan": round(statistics.median(r.make_plan_seconds for r in same_0), 2),
         },
         "max_rss_mb": {
             "before the first plan": rss_before,

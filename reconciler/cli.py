@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from .__about__ import __version__
 from .commands import apply as apply_command
@@ -38,6 +39,20 @@ app = typer.Typer(
     rich_markup_mode=None,  # click's plain help: choices and value names, paragraphs reflowed
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
+
+
+class _Command(TyperCommand):
+    """A typer command whose arguments show by value name only: `PATH`, not `PATH <list[Path]>`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument):
+                param.display_type_rich = _no_type  # type: ignore[method-assign]  # this instance only
+
+
+def _no_type(ctx: object) -> None:
+    return None
 
 
 def _examples(*lines: str) -> str:
@@ -189,6 +204,7 @@ def _colour(text: str, severity: Severity) -> str:
 
 
 @app.command(
+    cls=_Command,
     short_help="Check DOI files offline (no network, no password).",
     epilog=_examples("doiac validate", "doiac validate --format github dois/10.80000"),
 )
@@ -241,6 +257,7 @@ def _plan_exit_code(plan: Plan, detailed: bool) -> int:
 
 
 @app.command(
+    cls=_Command,
     short_help="Show what apply would change (reads DataCite, writes nothing).",
     epilog=_examples("doiac plan", "doiac plan --format markdown --out plan.json > comment.md"),
 )
@@ -313,6 +330,7 @@ def _bar(done: int, total: int, width: int = 30) -> str:
 
 
 @app.command(
+    cls=_Command,
     short_help="Make DataCite match the files, then read each DOI back.",
     epilog=_examples(
         "doiac apply", "doiac apply --auto-approve --report apply.jsonl", "doiac apply plan.json"
@@ -346,6 +364,7 @@ def apply(
 
 
 @app.command(
+    cls=_Command,
     short_help="Serve the local DataCite-compatible API until interrupted.",
     epilog=_examples("doiac sandbox -r EXAMPLE.REPO::10.80000 --port 8000"),
 )

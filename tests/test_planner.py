@@ -9,7 +9,7 @@ import pytest
 
 from reconciler.core.compare import desired_digest, fingerprint, is_in_sync
 from reconciler.core.payload import payload_digest, request_attributes
-from reconciler.core.planner import make_change, make_plan
+from reconciler.core.planner import confirmations, make_change, make_plan, replan
 from reconciler.model import (
     MISSING,
     Action,
@@ -173,3 +173,61 @@ def test_an_update_of_what_a_citation_shows_carries_both_sides() -> None:
     other = make_change(desired(version="2"), live())
     assert other is not None
     assert other.cited is None
+
+
+def _world() -> tuple[list[DesiredRecord], dict[str, LiveRecord], Config]:
+    """Desired DOIs in every situation a lagging list can show, and the list as it showed them."""
+    records = [
+        desired("10.80000/same"),
+        desired("10.80000/listed-old", titles=[{"title": "New"}]),
+        desired("10.80000/listed-stale"),
+        desired("10.80000/unlisted"),
+        desired("10.80000/missing"),
+        desired("10.80000/draft-now", state="registered"),
+        desired("10.80001/wrong-prefix"),
+    ]
+    listed = {
+        "10.80000/same": live("10.80000/same"),
+        "10.80000/listed-old": live("10.80000/listed-old"),
+        "10.80000/listed-stale": live("10.80000/listed-stale", titles=[{"title": "Old"}]),
+        "10.80000/draft-now": live("10.80000/draft-now", state="draft"),
+        "10.80000/gone-draft": live("10.80000/gone-draft", state="draft"),
+        "10.80000/published-draft": live("10.80000/published-draft", state="draft"),
+        "10.80000/kept": live("10.80000/kept", state="registered"),
+    }
+    config = dataclasses.replace(CONFIG, prune_drafts=True, unmanaged="error")
+    return records, listed, config
+
+
+def test_replan_with_single_reads_equals_planning_from_them() -> None:
+    records, listed, config = _world()
+    first = make_plan(records, listed, config)
+    jobs = confirmations(first, records)
+    assert [doi for _, doi in jobs] == sorted(
+        ["10.80000/listed-old", "10.80000/listed-stale", "10.80000/unlisted", "10.80000/missing",
+         "10.80000/draft-now", "10.80001/wrong-prefix", "10.80000/gone-draft", "10.80000/published-draft"]
+    )  # fmt: skip
+    assert {repo for repo, _ in jobs} == {REPO.id}
+    fresh: dict[str, LiveRecord | None] = {doi: listed.get(doi) for _, doi in jobs}
+    fresh["10.80000/listed-stale"] = live("10.80000/listed-stale")  # the list lagged: it is in sync
+    fresh["10.80000/unlisted"] = live("10.80000/unlisted", state="registered")  # not indexed yet
+    fresh["10.80000/gone-draft"] = None  # deleted since the list was built
+    fresh["10.80000/published-draft"] = live("10.80000/published-draft")  # published since
+    fresh["10.80000/same"] = live("10.80000/same", titles=[{"title": "Edited in Fabrica"}])
+    truth = {**listed, **{d: r for d, r in fresh.items() if r is not None}}
+    truth.pop("10.80000/gone-draft")
+    assert replan(first, records, fresh, config) == make_plan(records, truth, config)
+
+
+def test_replan_of_nothing_is_the_plan() -> None:
+    records, listed, config = _world()
+    first = make_plan(records, listed, config)
+    assert replan(first, records, {}, config) == first
+
+
+def test_the_planner_takes_no_comparison_results() -> None:
+    """The planner compares: no caller can hand it a verdict it would have to trust."""
+    import inspect
+
+    for function in (make_plan, replan):
+        assert "in_sync" not in inspect.signature(function).parameters

@@ -96,3 +96,20 @@ def test_the_guard_catches_a_second_located_problem_type() -> None:
     # A field diff has a pointer but no message: it is not a problem.
     caught = _classes_with({"pointer", "message"}, [*_modules(), ("core.rules", FINDING_LIKE)])
     assert caught == ["model.Diagnostic", "core.rules.Finding", "core.rules.Problem"]
+
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["plan"], ["apply"], ["sandbox"]])
+def test_help_shows_value_names_and_fits_80_columns(command: list[str]) -> None:
+    """Choices and value names (`PATH`, `--format [text|…]`), never Python types, and no cut lines."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from reconciler.cli import app
+
+    result = CliRunner().invoke(app, [*command, "-h"], terminal_width=80, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.output.splitlines() if len(line) > 80] == []
+    assert re.findall(r"<[a-z][\w\[\]]*>", result.output) == []
+    if command:
+        assert "Examples:" in result.output

@@ -12,10 +12,9 @@ from pathlib import Path
 from ..applier import apply_plan
 from ..config import open_config
 from ..core.compare import desired_digest
-from ..datacite import DataCiteClient
+from ..datacite import DataCiteClient, Progress, anonymous_repositories
 from ..errors import ApiAuthError, PlanRefusedError, UsageError
 from ..files import LineWriter, read_text
-from ..live import Progress, anonymous_repositories
 from ..lock import apply_lock
 from ..model import Action, ApplyReport, Config, Outcome, Plan, PlanContext
 from ..planfile import plan_from_dict

@@ -15,14 +15,13 @@ from pathlib import Path
 
 from ..config import open_config
 from ..core.doi import path_problem
-from ..core.planner import make_plan
-from ..datacite import DataCiteClient
+from ..core.planner import confirmations, make_plan, replan
+from ..datacite import DataCiteClient, Progress, anonymous_repositories, read_each, read_listed
 from ..environment import Endpoint, open_endpoint, password_for
 from ..errors import UsageError
 from ..files import write_text
 from ..git import head_commit
-from ..live import Progress, read_live
-from ..model import Config, Plan, PlanContext
+from ..model import Config, DesiredRecord, Plan, PlanContext
 from ..pacing import Deadline, RateBudget
 from ..planfile import render_plan_json
 from .validate import Desired, valid_desired
@@ -71,12 +70,7 @@ def plan_dois(
 ) -> Planned:
     """Read the live DOIs through `clients` and plan the changes to the valid desired records."""
     before = sum(c.requests for c in clients.values())
-    live = read_live(
-        clients, desired.records, targets=targets, prune_drafts=config.prune_drafts, progress=progress
-    )
-    plan = make_plan(
-        desired.records, live.records, config, targets=targets, anonymous=live.anonymous, in_sync=live.in_sync
-    )
+    plan = plan_live(clients, desired.records, config, targets=targets, progress=progress)
     context = PlanContext(
         environment=endpoint.name,
         endpoint=endpoint.url,
@@ -85,9 +79,32 @@ def plan_dois(
         requests=sum(c.requests for c in clients.values()) - before,
         commit=head_commit(config.root),
         created=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-        anonymous=tuple(sorted(live.anonymous)),
+        anonymous=tuple(sorted(anonymous_repositories(clients))),
     )
     return Planned(plan, context, desired)
+
+
+def plan_live(
+    clients: Mapping[str, DataCiteClient],
+    desired: Sequence[DesiredRecord],
+    config: Config,
+    *,
+    targets: frozenset[str] | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """The plan of `desired` against DataCite: from the list, confirmed by single reads of what differs.
+
+    With `targets`, only those DOIs are read, singly, and planned.
+    """
+    anonymous = anonymous_repositories(clients)
+    if targets is not None:
+        jobs = sorted((r.repository, r.doi) for r in desired if r.doi in targets)
+        fresh = read_each(clients, jobs, progress=progress)
+        live = {doi: record for doi, record in fresh.items() if record is not None}
+        return make_plan(desired, live, config, targets=targets, anonymous=anonymous)
+    plan = make_plan(desired, read_listed(clients, progress=progress), config, anonymous=anonymous)
+    fresh = read_each(clients, confirmations(plan, desired), progress=progress)
+    return replan(plan, desired, fresh, config, anonymous=anonymous)
 
 
 def run(

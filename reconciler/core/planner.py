@@ -43,51 +43,92 @@ def make_plan(
     *,
     targets: frozenset[str] | None = None,
     anonymous: frozenset[str] = frozenset(),
-    in_sync: frozenset[str] = frozenset(),
 ) -> Plan:
     """Every change that makes DataCite match `desired`.
 
     `live` holds what was read of DataCite by lower-case DOI: the managed repositories' DOIs and
     every desired DOI that exists. `targets` limits the plan to those DOIs (no unmanaged DOIs, no
     pruning). `anonymous` names repositories read without a password: only their findable DOIs
-    could be seen, so a desired DOI that was not seen there is not compared. `in_sync` names DOIs
-    the caller has just compared with `is_in_sync` against the same live records: they are not
-    compared again (a plan of 10,000 unchanged DOIs would otherwise compare each one twice).
+    could be seen, so a desired DOI that was not seen there is not compared.
     """
-    prefixes = {repo.id: repo.prefixes for repo in config.repositories}
-    changes: list[Change] = []
-    problems: list[PlanProblem] = []
-    unchanged = 0
     wanted = {r.doi: r for r in desired if targets is None or r.doi in targets}
-    for doi in sorted(wanted):
-        record = wanted[doi]
-        current = live.get(doi)
-        problem = _problem(record, current, prefixes, anonymous)
-        if problem is not None:
-            problems.append(problem)
-            continue
-        change = None if doi in in_sync and current is not None else make_change(record, current)
-        if change is None:
-            unchanged += 1
-        else:
-            changes.append(change)
-    unmanaged: list[Unmanaged] = []
-    if targets is None:
-        managed = set(prefixes)
-        for doi in sorted(live):
-            item = live[doi]
-            if doi in wanted or item.repository not in managed:
+    dois = set(wanted) if targets is not None else set(wanted) | set(live)
+    plan = Plan((), 0, desired_digest=desired_digest(desired))
+    return _planned(plan, wanted, {doi: live.get(doi) for doi in dois}, config, anonymous)
+
+
+def replan(
+    plan: Plan,
+    desired: Sequence[DesiredRecord],
+    fresh: Mapping[str, LiveRecord | None],
+    config: Config,
+    *,
+    anonymous: frozenset[str] = frozenset(),
+) -> Plan:
+    """`plan` with the DOIs of `fresh` planned again against what was read of them since (None: absent).
+
+    A plan made from DataCite's lagging list, then replanned with single reads of the DOIs it
+    would change, equals the plan made from the single reads: only those DOIs are compared again.
+    """
+    wanted = {r.doi: r for r in desired}
+    settled = {c.doi for c in plan.changes} | {p.doi for p in plan.problems}
+    redone = sum(1 for doi in fresh if doi in wanted and doi not in settled)
+    kept = Plan(
+        tuple(c for c in plan.changes if c.doi not in fresh),
+        plan.unchanged - redone,
+        tuple(p for p in plan.problems if p.doi not in fresh),
+        tuple(u for u in plan.unmanaged if u.doi not in fresh),
+        plan.desired_digest,
+    )
+    return _planned(kept, {d: wanted[d] for d in fresh if d in wanted}, fresh, config, anonymous)
+
+
+def confirmations(plan: Plan, desired: Sequence[DesiredRecord]) -> list[tuple[str, str]]:
+    """(repository, DOI) of every DOI the plan would change or could not plan, to read singly.
+
+    DataCite's list lags behind writes and differs from the single read (reference §11.1), so a
+    plan made from it is confirmed with single reads of exactly these before anyone sees it.
+    """
+    repository = {r.doi: r.repository for r in desired}
+    jobs = {c.doi: c.repository for c in plan.changes}
+    jobs.update((p.doi, repository[p.doi]) for p in plan.problems if p.doi in repository)
+    return sorted((repo, doi) for doi, repo in jobs.items())
+
+
+def _planned(
+    plan: Plan,
+    wanted: Mapping[str, DesiredRecord],
+    live: Mapping[str, LiveRecord | None],
+    config: Config,
+    anonymous: frozenset[str],
+) -> Plan:
+    """`plan` with the outcome of every DOI of `live` added: each wanted one, and live ones without a file."""
+    prefixes = {repo.id: repo.prefixes for repo in config.repositories}
+    changes, problems, unmanaged = list(plan.changes), list(plan.problems), list(plan.unmanaged)
+    unchanged = plan.unchanged
+    for doi in sorted(live):
+        current = live[doi]
+        if doi in wanted:
+            outcome = _problem(wanted[doi], current, prefixes, anonymous) or make_change(wanted[doi], current)
+            if outcome is None:
+                unchanged += 1
+            elif isinstance(outcome, Change):
+                changes.append(outcome)
+            else:
+                problems.append(outcome)
+        elif current is not None and current.repository in prefixes:
+            if config.prune_drafts and current.state == "draft":
+                changes.append(_deletion(current))
                 continue
-            if config.prune_drafts and item.state == "draft":
-                changes.append(_deletion(item))
-                continue
-            unmanaged.append(Unmanaged(doi, item.state, item.repository))
+            unmanaged.append(Unmanaged(doi, current.state, current.repository))
             if config.unmanaged == "error":
-                problems.append(PlanProblem(Severity.ERROR, doi, _unmanaged_message(item)))
+                problems.append(PlanProblem(Severity.ERROR, doi, _unmanaged_message(current)))
     if config.unmanaged == "ignore":
         unmanaged = []
     changes.sort(key=lambda c: (c.action is Action.DELETE, c.doi))
-    return Plan(tuple(changes), unchanged, tuple(problems), tuple(unmanaged), desired_digest(desired))
+    problems.sort(key=lambda p: (p.path is None, p.doi))  # a file's DOIs first, then unmanaged ones
+    unmanaged.sort(key=lambda u: u.doi)
+    return Plan(tuple(changes), unchanged, tuple(problems), tuple(unmanaged), plan.desired_digest)
 
 
 def _unmanaged_message(record: LiveRecord) -> str:

@@ -7,9 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from reconciler.core.planner import make_plan
+from reconciler.commands.plan import plan_live
 from reconciler.datacite import DataCiteClient
-from reconciler.live import read_live
 from reconciler.model import Config, DesiredRecord, Plan
 from reconciler.sandbox import Client, SandboxOptions, SandboxServer
 
@@ -67,8 +66,7 @@ def plan_against(
 ) -> tuple[Plan, int]:
     """(the plan, requests it took) for `records` against what the sandbox holds."""
     before = sum(c.requests for c in clients.values())
-    live = read_live(clients, records, prune_drafts=config.prune_drafts)
-    plan = make_plan(records, live.records, config, anonymous=live.anonymous)
+    plan = plan_live(clients, records, config)
     return plan, sum(c.requests for c in clients.values()) - before
 
 

@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 
+from reconciler.commands.plan import plan_live
 from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
 from reconciler.core.compare import desired_form, is_in_sync, live_form
 from reconciler.core.diff import diff_records
-from reconciler.core.planner import make_plan
 from reconciler.datacite import DataCiteClient
-from reconciler.live import read_live
 from reconciler.model import MISSING, Action, Config, DesiredRecord, FieldDiff, LiveRecord, Severity
 from reconciler.sandbox import SandboxOptions
 
@@ -109,8 +108,7 @@ def one(repo: Repo) -> tuple[Repo, Config, list[DesiredRecord]]:
 
 
 def _plan(clients: dict[str, DataCiteClient], config: Config, records: list[DesiredRecord], **kw: Any) -> Any:
-    live = read_live(clients, records, prune_drafts=config.prune_drafts)
-    return make_plan(records, live.records, config, anonymous=live.anonymous, **kw)
+    return plan_live(clients, records, config, **kw)
 
 
 @pytest.mark.parametrize(
@@ -287,6 +285,5 @@ def test_targets_read_only_those_dois(one: tuple[Repo, Config, list[DesiredRecor
         assert client.create({"doi": "10.80000/draft-1"})[0] == 201
         before = client.requests
         targets = frozenset([DOI])
-        live = read_live(clients, records, targets=targets)
-        plan = make_plan(records, live.records, config, targets=targets)
+        plan = plan_live(clients, records, config, targets=targets)
     assert (plan.changes, plan.unmanaged, plan.unchanged, client.requests - before) == ((), (), 1, 1)
