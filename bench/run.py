@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bench_apply, bench_long_lists, bench_plan, bench_sandbox, bench_validate
+from bench import bench_apply, bench_import, bench_long_lists, bench_plan, bench_sandbox, bench_validate
 
 BENCHES = {
     "validate": bench_validate,
@@ -18,6 +18,7 @@ BENCHES = {
     "plan": bench_plan,
     "apply": bench_apply,
     "long-lists": bench_long_lists,
+    "import": bench_import,
 }
 
 

@@ -58,7 +58,7 @@ def test_example_files_point_editors_at_the_schema(path: Path) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
     assert match, first
-    assert (path.parent / match.group(1)).resolve() == (schema_dir() / "doi.schema.json").resolve()
+    assert (path.parent / match.group(1)).resolve() == (schema_dir() / "doi-file.schema.json").resolve()
 
 
 def test_config_points_editors_at_its_schema() -> None:

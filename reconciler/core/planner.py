@@ -166,7 +166,7 @@ def _problem(
     if current.state != "draft" and record.state == "draft":
         message = (
             f"{current.state} → draft is impossible: DataCite never takes a DOI back to draft; keep it"
-            " registered and point url at a tombstone page"
+            f" registered and point url at a tombstone page (doiac tombstone {record.doi})"
         )
         return PlanProblem(Severity.ERROR, record.doi, message, record.path)
     return None
