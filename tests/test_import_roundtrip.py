@@ -25,6 +25,7 @@ from .conftest import REFERENCE, Repo
 from .helpers.datacite_xml import xml_to_doi_file
 from .helpers.records import corpus
 from .test_import import ACCOUNT, PASSWORD, PREFIX, Site, open_site, outcomes, record
+from .test_init import FILE_SCHEMA, _run_check_jsonschema
 from .test_reference_data import real_record_as_doi_file
 
 REAL = REFERENCE / "real-records"
@@ -111,6 +112,9 @@ def test_real_records_and_schema_examples_round_trip(
         assert site.doiac("validate") == 0
         assert site.doiac("plan", "--detailed-exitcode") == 0
         capsys.readouterr()
+        # Editors and check-jsonschema see the files as valid too, through the editor schema.
+        result = _run_check_jsonschema(FILE_SCHEMA, sorted((site.root / "dois").rglob("*.yaml")))
+        assert result.returncode == 0, result.stdout + result.stderr
 
         # One field of one imported file edited: the plan holds exactly that change, and apply makes it.
         path = site.file(EDITED)

@@ -39,9 +39,13 @@ SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40} # v\d+(\.\d+)*$
 # -- the editor schema ----------------------------------------------------------------------------
 
 
-def file_schema(doi_schema: dict[str, Any], config_schema: dict[str, Any]) -> dict[str, Any]:
+def file_schema(
+    doi_schema: dict[str, Any], config_schema: dict[str, Any], datacite_schema: dict[str, Any]
+) -> dict[str, Any]:
     """doi.schema.json as an editor sees one file: the same shape, but a key that the config's
-    `defaults` can supply is not required (the validator checks the merged record instead)."""
+    `defaults` can supply is not required (the validator checks the merged record instead), and
+    what `doiac validate` reports only as a warning is no constraint (editors have no severities).
+    The DataCite schema is bundled in, so the file stands alone."""
     names = config_schema["$defs"]["defaults"]["propertyNames"]
     never_default = {names["not"]["const"]}  # the keys `defaults` cannot hold: every file has its own
 
@@ -51,6 +55,17 @@ def file_schema(doi_schema: dict[str, Any], config_schema: dict[str, Any]) -> di
             if not node["required"]:
                 del node["required"]
 
+    def errors_only(node: Any) -> Any:
+        if isinstance(node, list):
+            return [errors_only(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        lenient = {k for k, v in node.get("x-doiac-severity", {}).items() if v != "error"}
+        kept = {k: errors_only(v) for k, v in node.items() if k not in lenient and k != "x-doiac-severity"}
+        if isinstance(kept.get("$ref"), str) and kept["$ref"].startswith("#/$defs/"):
+            kept["$ref"] = "#/$defs/datacite/$defs/" + kept["$ref"].removeprefix("#/$defs/")
+        return kept
+
     derived = copy.deepcopy(doi_schema)
     only_own(derived)
     for part in derived.get("allOf", []):
@@ -58,29 +73,34 @@ def file_schema(doi_schema: dict[str, Any], config_schema: dict[str, Any]) -> di
         for branch in ("then", "else"):  # `if` is a condition, not a requirement: left as it is
             if branch in part:
                 only_own(part[branch])
+        if part.get("$ref") == "datacite-4.7.schema.json":
+            part["$ref"] = "#/$defs/datacite"
+    datacite = errors_only(datacite_schema)
+    datacite.pop("$schema", None)
     head = {
         "$schema": derived.pop("$schema"),
         "$comment": (
-            "Generated from doi.schema.json by tests/test_init.py (python -m tests.test_init): "
-            "do not edit by hand."
+            "Generated from doi.schema.json and datacite-4.7.schema.json by tests/test_init.py "
+            "(python -m tests.test_init): do not edit by hand."
         ),
         "title": "doiac DOI file, as written (editor schema)",
         "description": (
             "One DOI file before the config's defaults are merged under it: the shape of "
             "doi.schema.json, but keys that `defaults` in doiac.yaml can supply (publisher, url, "
-            "...) are not required here. `doiac validate` checks the merged record against "
-            "doi.schema.json."
+            "...) are not required here, and documentation rules `doiac validate` reports as "
+            "warnings are left out. `doiac validate` checks the merged record against doi.schema.json."
         ),
     }
     derived.pop("title", None)
     derived.pop("description", None)
-    return {**head, **derived}
+    return {**head, **derived, "$defs": {"datacite": datacite}}
 
 
 def _expected_file_schema_text() -> str:
     doi = json.loads((SCHEMAS / "doi.schema.json").read_text(encoding="utf-8"))
     config = json.loads((SCHEMAS / "config.schema.json").read_text(encoding="utf-8"))
-    return json.dumps(file_schema(doi, config), indent=2, ensure_ascii=False) + "\n"
+    datacite = json.loads((SCHEMAS / "datacite-4.7.schema.json").read_text(encoding="utf-8"))
+    return json.dumps(file_schema(doi, config, datacite), indent=2, ensure_ascii=False) + "\n"
 
 
 def test_file_schema_is_in_sync_with_doi_schema() -> None:

@@ -275,3 +275,13 @@ def test_the_version_as_written_is_kept_from_the_cff_text(tmp_path: Path) -> Non
     assert new.read_cff(cff)["version"] == "2.10"
     cff.write_text("title: T\nversion: '3.0'\n")
     assert new.read_cff(cff)["version"] == "3.0"
+
+
+def test_files_new_writes_pass_check_jsonschema_with_the_editor_schema(repo: Repo) -> None:
+    from .test_init import FILE_SCHEMA, _run_check_jsonschema
+
+    cff = repo.write("CITATION.cff", CITATION)
+    written = [new.run(repo.config, from_cff=cff, offline=True), new.run(repo.config, offline=True)]
+    paths = [repo.root / minted.path for minted in written]
+    result = _run_check_jsonschema(FILE_SCHEMA, paths)
+    assert result.returncode == 0, result.stdout + result.stderr
