@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,7 +31,7 @@ from .commands import version as version_command
 from .commands.apply import Steps
 from .commands.plan import Planned
 from .errors import InvalidFilesError, ReconcilerError, UsageError
-from .model import Outcome, Plan, Severity
+from .model import ApplyReport, Outcome, Plan, Severity
 from .planfile import render_plan_json
 from .render.apply_text import render_apply_summary, render_outcome
 from .render.diagnostics import render_github, render_json, render_text, summary
@@ -109,6 +111,10 @@ OutOption = Annotated[
     typer.Option("--out", "-o", metavar="FILE", dir_okay=False, show_default=False,
                  help="Also save the plan as JSON, for `doiac apply FILE`."),
 ]  # fmt: skip
+AnonymousFlag = Annotated[
+    bool,
+    typer.Option("--anonymous", help="Send no password: plan what anyone can see (findable DOIs; fork PRs)."),
+]
 DetailedFlag = Annotated[
     bool, typer.Option("--detailed-exitcode", help="Exit 0 with no changes, 1 on error, 2 with changes.")
 ]
@@ -274,6 +280,7 @@ def plan(
     out: OutOption = None,
     detailed_exitcode: DetailedFlag = False,
     target: TargetOption = None,
+    anonymous: AnonymousFlag = False,
     deadline: DeadlineOption = None,
     config_path: ConfigOption = None,
 ) -> None:
@@ -282,11 +289,12 @@ def plan(
     Invalid DOI files stop the plan (exit 1). A plan with errors (such as findable → draft) is
     printed and exits 1.
     """
-    planned = plan_command.run(
-        config_path, targets=target or (), deadline=deadline, out=out, progress=_live_progress()
-    )
+    planned = plan_command.run(config_path, targets=target or (), deadline=deadline, out=out,
+                               progress=_live_progress(), anonymous=anonymous)  # fmt: skip
     typer.echo(_render_plan(planned, output), nl=False)
-    raise typer.Exit(_plan_exit_code(planned.plan, detailed_exitcode))
+    code = _plan_exit_code(planned.plan, detailed_exitcode)
+    _CHANGES_PRESENT[0] = code == 2
+    raise typer.Exit(code)
 
 
 class _ApplyView:
@@ -321,6 +329,18 @@ class _ApplyView:
         ):
             typer.echo("Apply cancelled: nothing was changed.")
             raise typer.Exit(1)
+
+    @contextmanager
+    def totals_if_interrupted(self) -> Iterator[None]:
+        """On Ctrl-C during the writes, say how many DOIs finished (their lines are above) and how many not."""
+        try:
+            yield
+        except KeyboardInterrupt:
+            if self.total:
+                rest = self.total - self.done
+                typer.echo(f"Apply interrupted: {self.done:,} of {self.total:,} DOIs finished (above), {rest:,} not.",
+                           err=True)  # fmt: skip
+            raise
 
     def outcome(self, outcome: Outcome) -> None:
         self.done += 1
@@ -362,13 +382,20 @@ def apply(
     """
     view = _ApplyView(auto_approve=auto_approve)
     steps = Steps(view.show_plan, view.confirm, view.outcome, _live_progress())
-    applied = apply_command.run(config_path, steps, plan_file=plan_file, targets=target or (), allow_bulk=allow_bulk,
-                                report=report, lock_timeout=lock_timeout, deadline=deadline, env=os.environ)  # fmt: skip
-    if applied.report is None:
+    with view.totals_if_interrupted():
+        applied = apply_command.run(config_path, steps, plan_file=plan_file, targets=target or (),
+                                    allow_bulk=allow_bulk, report=report, lock_timeout=lock_timeout,
+                                    deadline=deadline, env=os.environ)  # fmt: skip
+    raise typer.Exit(_apply_summary(applied.report))
+
+
+def _apply_summary(report: ApplyReport | None) -> int:
+    """The apply's last lines, and its exit code: 1 if any DOI failed."""
+    if report is None:
         typer.echo("Nothing to apply.")
-        return
-    typer.echo(render_apply_summary(applied.report), nl=False)
-    raise typer.Exit(0 if applied.report.ok else 1)
+        return 0
+    typer.echo(render_apply_summary(report), nl=False)
+    return 0 if report.ok else 1
 
 
 @app.command(
@@ -662,25 +689,40 @@ _INTERRUPTED = (
 )
 
 
+def _failed(exc: BaseException) -> int:
+    """One line per problem on stderr for an expected failure, and its exit code."""
+    if isinstance(exc, KeyboardInterrupt):
+        typer.echo(_INTERRUPTED, err=True)
+        return 130
+    if isinstance(exc, InvalidFilesError):
+        typer.echo(render_text(exc.diagnostics), err=True, nl=False)
+    for line in str(exc).splitlines() or [type(exc).__name__]:
+        typer.echo(f"doiac: error: {line}", err=True)
+    return 1
+
+
+_CHANGES_PRESENT = [False]
+"""Set by `plan` when it exits 2 for "changes present", the one meaning 2 has under --detailed-exitcode."""
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point: expected failures become one line on stderr and exit code 1 (2 for usage)."""
+    """Console entry point: expected failures become one line on stderr and exit code 1 (2 for usage).
+
+    Under `plan --detailed-exitcode`, 2 means only "changes present" (as Terraform): a usage
+    error exits 1 there, so that no pipeline reads a mistyped option as a plan with changes.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    usage = 1 if "plan" in args and "--detailed-exitcode" in args else 2
+    _CHANGES_PRESENT[0] = False
     try:
         # Standalone mode: typer itself prints usage errors (exit 2) and help, and ends with SystemExit.
         app(args=argv, prog_name="doiac")
     except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        return usage if code == 2 and not _CHANGES_PRESENT[0] else code
     except UsageError as exc:
         typer.echo(f"doiac: usage error: {exc}", err=True)
-        return 2
-    except KeyboardInterrupt:
-        typer.echo(_INTERRUPTED, err=True)
-        return 130
-    except InvalidFilesError as exc:
-        typer.echo(render_text(exc.diagnostics), err=True, nl=False)
-        typer.echo(f"doiac: error: {exc}", err=True)
-        return 1
-    except ReconcilerError as exc:
-        for line in str(exc).splitlines() or [type(exc).__name__]:
-            typer.echo(f"doiac: error: {line}", err=True)
-        return 1
+        return usage
+    except (KeyboardInterrupt, ReconcilerError) as exc:
+        return _failed(exc)
     return 0  # pragma: no cover - standalone mode always ends in SystemExit

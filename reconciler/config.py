@@ -35,8 +35,12 @@ def find_config(start: Path) -> Path:
 
 
 def open_config(path: Path | None) -> Config:
-    """The config at `path`, or else the nearest doiac.yaml from the working folder up."""
-    return load_config(path if path is not None else find_config(Path.cwd()))
+    """The config at `path` (--config or DOIAC_CONFIG), or else the nearest doiac.yaml from the working folder up."""
+    if path is None:
+        return load_config(find_config(Path.cwd()))
+    if not os.path.lexists(path):
+        raise ConfigError(f"{path}: no such file; --config (or the DOIAC_CONFIG variable) names it")
+    return load_config(path)
 
 
 def load_config(path: Path) -> Config:
@@ -76,6 +80,7 @@ def parse_config(source: SourceFile) -> Config:
         defaults=dict(data.get("defaults", {})),
         unmanaged=data.get("unmanaged", "warn"),
         prune_drafts=data.get("prune_drafts", False),
+        sandbox_in_ci=data.get("sandbox_in_ci", False),
         limits=Limits(max_one_way=limits.get("max_one_way", 100), rate=None if rate == "auto" else rate),
         mailto=data.get("mailto"),
         source=source,

@@ -42,6 +42,11 @@ class Endpoint:
     embedded: bool = False
 
 
+def in_ci(env: Mapping[str, str]) -> bool:
+    """True in a CI job: GitHub Actions, GitLab CI and most others set CI=true."""
+    return env.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
 def password_for(repository: Repository, env: Mapping[str, str], *, embedded: bool) -> str | None:
     """The password or API key from the variable the config names; the embedded sandbox's own.
 
@@ -66,6 +71,12 @@ def open_endpoint(config: Config, env: Mapping[str, str] | None = None) -> Itera
         _check_url(config, env)
         yield Endpoint(name, name.rstrip("/"), budget)
         return
+    if in_ci(env) and not config.sandbox_in_ci:
+        raise ConfigError(
+            "environment: sandbox under CI (CI=true): plan and apply would talk to the embedded"
+            " emulator, not DataCite. Set `environment: test` or `production` in doiac.yaml (and the"
+            " password secret), or `sandbox_in_ci: true` if the sandbox is what this job is for"
+        )
     from .sandbox import Client, SandboxBusyError, SandboxOptions, SandboxServer  # noqa: PLC0415 - loaded only when used
 
     accounts = [

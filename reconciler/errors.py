@@ -108,6 +108,10 @@ class LockedError(ReconcilerError):
     """Another apply to the same environment and repository accounts is running."""
 
 
+class CredentialsError(ReconcilerError):
+    """A repository account's password is missing or refused where a plan needs it."""
+
+
 class PlanRefusedError(ReconcilerError):
     """The plan may not be applied as it is (errors in it, stale files, too many one-way changes)."""
 

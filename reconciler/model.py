@@ -136,6 +136,8 @@ class Config:
     defaults: dict[str, Any] = field(default_factory=dict)
     unmanaged: str = "warn"
     prune_drafts: bool = False
+    sandbox_in_ci: bool = False
+    """Plan and apply may use the embedded sandbox under CI=true (refused otherwise)."""
     limits: Limits = field(default_factory=Limits)
     mailto: str | None = None
     source: SourceFile | None = field(default=None, compare=False, repr=False)

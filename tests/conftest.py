@@ -79,6 +79,12 @@ class Repo:
 
 
 @pytest.fixture(autouse=True)
+def _outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests behave the same on a laptop and in CI; tests/test_ci.py sets CI=true where it matters."""
+    monkeypatch.delenv("CI", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _lock_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Apply locks of the tests live in one folder of the test run, never in the user's cache."""
     monkeypatch.setenv("DOIAC_LOCK_DIR", str(tmp_path_factory.getbasetemp() / "locks"))

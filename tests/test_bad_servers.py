@@ -124,13 +124,20 @@ def test_bad_answers(
     assert code == 1, out + err
     lines = err.splitlines()
     assert len(lines) == 1, err
-    assert lines[0].startswith("doiac: error: GET "), err
-    assert EXPECTED[kind] in lines[0]
+    if command == ["plan"] and kind == "401":  # plan asks first whether the password is accepted
+        assert lines[0] == (
+            "doiac: error: DataCite refused the password of EXAMPLE.REPO (401): check DATACITE_PASSWORD;"
+            " nothing was read or changed"
+        )
+    else:
+        assert lines[0].startswith("doiac: error: GET "), err
+        assert EXPECTED[kind] in lines[0]
     assert "Traceback" not in out + err
     assert SECRET not in out + err
     assert not (repo.root / "plan.json").exists()  # a failed plan leaves no plan file
     assert seen
-    assert all(not s.startswith(("POST", "PUT", "DELETE")) for s in seen)
+    # Nothing is written: the password check is DataCite's dry run of a write.
+    assert [s for s in seen if s.startswith(("POST", "PUT", "DELETE")) and s != "POST /dois/validate"] == []
 
 
 @pytest.mark.usefixtures("fast_retries")
@@ -141,11 +148,13 @@ def test_retryable_failures_are_retried_before_giving_up(
     answer[0] = ANSWERS["500-storm"]
     _point_at(repo, url)
     assert main(["plan"]) == 1
-    assert len(seen) == 3  # DEFAULT_RETRY.attempts
+    # DEFAULT_RETRY.attempts each: the password check (a 5xx says nothing about it), then the list.
+    assert seen == ["POST /dois/validate"] * 3 + [s for s in seen if s.startswith("GET")]
+    assert len(seen) == 6
     answer[0] = ANSWERS["401"]
     seen.clear()
     assert main(["plan"]) == 1
-    assert len(seen) == 1  # terminal: no retry
+    assert seen == ["POST /dois/validate"]  # terminal: no retry
     capsys.readouterr()
 
 

@@ -211,6 +211,7 @@ EXPECTED = [
     "schemas/datacite-4.7.schema.json",
     "schemas/config.schema.json",
     ".github/workflows/doiac-plan.yml",
+    ".github/workflows/doiac-plan-comment.yml",
     ".github/workflows/doiac-apply.yml",
     ".pre-commit-config.yaml",
     ".gitignore",
@@ -330,7 +331,7 @@ def test_readme_explains_the_files_the_loop_and_the_commands(scaffold: tuple[Pat
 
 # -- the workflows --------------------------------------------------------------------------------
 
-WORKFLOWS = ("doiac-plan.yml", "doiac-apply.yml")
+WORKFLOWS = ("doiac-plan.yml", "doiac-plan-comment.yml", "doiac-apply.yml")
 
 
 def _workflow(root: Path, name: str) -> tuple[str, dict[str, Any]]:
@@ -350,7 +351,9 @@ def test_workflows_install_the_released_doiac_pinned_to_this_version(
     text, data = _workflow(root, name)
     runs = [step["run"] for step in _steps(data) if "run" in step]
     installs = [run for run in runs if "pip install" in run]
-    assert installs == [f'python -m pip install "doiac=={__version__}"']
+    # The comment poster runs no doiac and no code of the repository: it installs nothing.
+    wanted = [] if name == "doiac-plan-comment.yml" else [f'python -m pip install "doiac=={__version__}"']
+    assert installs == wanted
     assert not re.search(r"pip install\s+(-e\s+)?\.", text)
     assert "action_path" not in text
 
@@ -387,7 +390,7 @@ def test_plan_runs_on_pull_requests_and_apply_on_main_with_approval(
     assert plan["permissions"] == {"contents": "read", "pull-requests": "write"}
     plan_runs = " ".join(step.get("run", "") for step in _steps(plan))
     assert "doiac plan" in plan_runs
-    assert "gh pr comment" in plan_runs
+    assert "gh api" in plan_runs  # one sticky comment, found by its marker
     assert set(apply["on"]) == {"push"}
     assert apply["on"]["push"]["branches"] == ["main"]
     assert apply["permissions"] == {"contents": "read"}
@@ -590,6 +593,45 @@ def test_templates_ship_in_the_package_without_leading_dots() -> None:
     assert not [name for name in names if any(part.startswith(".") for part in name.split("/"))]
 
 
+# The workflows `doiac init` writes are this repository's own, with a pinned release installed
+# instead of this checkout: one design, kept in step by the test below.
+OWN_WORKFLOWS = {
+    "plan.yml": "doiac-plan.yml",
+    "apply.yml": "doiac-apply.yml",
+    "plan-comment.yml": "doiac-plan-comment.yml",
+}
+_INSTALL_HERE = re.compile(
+    r"( *)# This workflow runs in doiac's own repository.*?\n(?: *#.*\n)*"
+    r" *- name: Install doiac from this checkout\n *run: python -m pip install \.\n",
+)
+
+
+def scaffold_workflow(text: str) -> str:
+    """A workflow of this repository as `doiac init` writes it for a team: a pinned doiac release."""
+    pinned = (
+        "\\1# A released doiac, pinned: never code from the pull request.\n"
+        "\\1- name: Install doiac @VERSION@\n"
+        '\\1  run: python -m pip install "doiac==@VERSION@"\n'
+    )
+    return _INSTALL_HERE.sub(pinned, text)
+
+
+@pytest.mark.parametrize(("own", "team"), sorted(OWN_WORKFLOWS.items()))
+def test_the_scaffold_workflows_are_this_repositorys_with_a_pinned_release(own: str, team: str) -> None:
+    text = (PROJECT / ".github" / "workflows" / own).read_text(encoding="utf-8")
+    expected = scaffold_workflow(text)
+    if "pip install" in text:
+        assert expected != text  # the install step was found and replaced
+    assert "pip install ." not in expected
+    scaffold = PROJECT / "reconciler" / "scaffold" / "workflows" / team
+    assert scaffold.read_text(encoding="utf-8") == expected, "regenerate: python -m tests.test_init"
+
+
 if __name__ == "__main__":
     FILE_SCHEMA.write_text(_expected_file_schema_text(), encoding="utf-8")
     print(f"wrote {FILE_SCHEMA.relative_to(PROJECT)}")
+    for own_name, team_name in OWN_WORKFLOWS.items():
+        own_text = (PROJECT / ".github" / "workflows" / own_name).read_text(encoding="utf-8")
+        target = PROJECT / "reconciler" / "scaffold" / "workflows" / team_name
+        target.write_text(scaffold_workflow(own_text), encoding="utf-8")
+        print(f"wrote {target.relative_to(PROJECT)}")

@@ -13,12 +13,13 @@ from ..applier import apply_plan
 from ..config import open_config
 from ..core.compare import desired_digest
 from ..datacite import DataCiteClient, Progress, anonymous_repositories
-from ..errors import ApiAuthError, PlanRefusedError, UsageError
+from ..errors import PlanRefusedError, UsageError
 from ..files import LineWriter, read_text
 from ..lock import apply_lock
-from ..model import Action, ApplyReport, Config, Outcome, Plan, PlanContext
+from ..model import Action, ApplyReport, Config, Outcome, Plan, PlanContext, Severity
 from ..planfile import plan_from_dict
-from .plan import Planned, connect, deadline_after, parse_targets, plan_dois
+from ..render.text import printable
+from .plan import Planned, check_credentials, connect, deadline_after, parse_targets, plan_dois
 from .validate import Desired, valid_desired
 
 _ACTORS = ("GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR", "BITBUCKET_STEP_TRIGGERER_UUID")
@@ -44,7 +45,14 @@ def check_applyable(
             " or API key (DataCite refuses writes without one)"
         )
     if not plan.is_applyable:
-        raise PlanRefusedError("the plan has errors (shown above); fix them and plan again")
+        if saved is None:  # a fresh plan was just shown, its errors in it
+            raise PlanRefusedError("the plan has errors (shown above); fix them and plan again")
+        errors = [p for p in plan.problems if p.severity is Severity.ERROR]
+        lines = [f"{p.doi}: {printable(p.message)}" for p in errors[:20]]
+        more = [f"… and {len(errors) - 20:,} more"] if len(errors) > 20 else []
+        raise PlanRefusedError(
+            "\n".join(["the saved plan has errors; fix them and plan again:", *lines, *more])
+        )
 
     if saved is not None:
         if saved.environment != config.environment and not (
@@ -86,18 +94,6 @@ def _check_saved_changes(plan: Plan, config: Config, desired: Desired) -> None:
                 f"the saved plan changes {change.doi}, which no DOI file of {change.repository} declares;"
                 " plan again"
             )
-
-
-def check_credentials(config: Config, clients: Mapping[str, DataCiteClient]) -> None:
-    """Refuse to start when DataCite refuses a repository's password (reads never say so)."""
-    for repository in config.repositories:
-        try:
-            clients[repository.id].check_credentials()
-        except ApiAuthError:
-            raise PlanRefusedError(
-                f"DataCite refused the password of {repository.id} (401): check {repository.password_env};"
-                " nothing was changed"
-            ) from None
 
 
 def actor(env: Mapping[str, str]) -> str | None:

@@ -18,7 +18,7 @@ from ..core.doi import path_problem
 from ..core.planner import confirmations, make_plan, replan
 from ..datacite import DataCiteClient, Progress, anonymous_repositories, read_each, read_listed
 from ..environment import Endpoint, open_endpoint, password_for
-from ..errors import UsageError
+from ..errors import ApiAuthError, CredentialsError, UsageError
 from ..files import write_text
 from ..git import head_commit
 from ..model import Config, DesiredRecord, Plan, PlanContext
@@ -38,12 +38,17 @@ class Planned:
 
 @contextmanager
 def connect(
-    config: Config, env: Mapping[str, str] | None = None, *, deadline: Deadline | None = None
+    config: Config,
+    env: Mapping[str, str] | None = None,
+    *,
+    deadline: Deadline | None = None,
+    anonymous: bool = False,
 ) -> Iterator[tuple[Endpoint, dict[str, DataCiteClient]]]:
     """The endpoint of the config's environment and one client per repository account.
 
     The clients share one rate budget: DataCite counts requests per caller, not per account.
-    With `deadline`, none of them starts a request past it.
+    With `deadline`, none of them starts a request past it. With `anonymous`, no client sends
+    a password, whatever the environment holds.
     """
     env = os.environ if env is None else env
     with ExitStack() as stack:
@@ -51,7 +56,7 @@ def connect(
         budget = RateBudget(endpoint.budget) if endpoint.budget else None
         clients = {}
         for repository in config.repositories:
-            password = password_for(repository, env, embedded=endpoint.embedded)
+            password = None if anonymous else password_for(repository, env, embedded=endpoint.embedded)
             client = DataCiteClient(
                 endpoint.url, repository.id, password, budget=budget, mailto=config.mailto, deadline=deadline
             )
@@ -114,17 +119,56 @@ def run(
     deadline: float | None = None,
     out: Path | None = None,
     progress: Progress | None = None,
+    anonymous: bool = False,
 ) -> Planned:
-    """`doiac plan`: the plan of the valid DOI files against DataCite; with `out`, saved as JSON."""
+    """`doiac plan`: the plan of the valid DOI files against DataCite; with `out`, saved as JSON.
+
+    Every repository account's password must be set and accepted: a read with a missing or
+    wrong password sees only findable DOIs, and would plan an existing draft as a create. With
+    `anonymous`, no password is sent and the plan says what it cannot see.
+    """
     until = deadline_after(deadline)
     config = open_config(config_path)
     desired = valid_desired(config)
     wanted = parse_targets(targets, desired)
-    with connect(config, deadline=until) as (endpoint, clients):
+    with connect(config, deadline=until, anonymous=anonymous) as (endpoint, clients):
+        if not anonymous:
+            require_passwords(config, clients)
+            check_credentials(config, clients)
         planned = plan_dois(config, desired, endpoint, clients, targets=wanted, progress=progress)
     if out is not None:
         write_text(out, render_plan_json(planned.plan, planned.context))
     return planned
+
+
+def require_passwords(config: Config, clients: Mapping[str, DataCiteClient]) -> None:
+    """Refuse a plan for repository accounts whose password variable is not set."""
+    missing = [r for r in config.repositories if not clients[r.id].has_password]
+    if missing:
+        names = ", ".join(r.id for r in missing)
+        variables = ", ".join(sorted({r.password_env for r in missing}))
+        raise CredentialsError(
+            f"no password for {names}: set {variables} to the repository's password or API key, or"
+            " pass --anonymous to plan what anyone can see (findable DOIs only; a fork's pull request)"
+        )
+
+
+def check_credentials(config: Config, clients: Mapping[str, DataCiteClient]) -> None:
+    """Refuse to go on when DataCite refuses a repository's password: reads never say so.
+
+    One request per repository account that has a password, which writes nothing.
+    """
+    for repository in config.repositories:
+        client = clients[repository.id]
+        if not client.has_password:
+            continue
+        try:
+            client.check_credentials()
+        except ApiAuthError:
+            raise CredentialsError(
+                f"DataCite refused the password of {repository.id} (401): check {repository.password_env};"
+                " nothing was read or changed"
+            ) from None
 
 
 def deadline_after(seconds: float | None) -> Deadline | None:

@@ -121,8 +121,8 @@ def _omitted_text(omitted: Counter[str]) -> str:
     parts = [plural(omitted[kind], f"more {word}") for kind, word in _WORDS.items() if omitted[kind]]
     listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
     return (
-        f"… {listed} not shown. The full plan is in the JSON plan"
-        " (`doiac plan --format json --out plan.json`) or the job's log.\n\n"
+        f"… {listed} not shown. A comment has a size limit; every change is in the JSON plan"
+        " (`doiac plan --out plan.json`; the plan workflow keeps it as an artifact).\n\n"
     )
 
 

@@ -132,7 +132,10 @@ def endpoint_url(url: str) -> str:
 
 def anonymous_text(repository: str) -> str:
     """The warning for a repository account read without its password."""
-    return f"{printable(repository)} read without a password: only findable DOIs were compared"
+    return (
+        f"{printable(repository)} read without a password: its drafts and registered DOIs cannot be"
+        " seen, only findable DOIs were compared"
+    )
 
 
 def render_plan_text(plan: Plan, context: PlanContext, *, colour: bool = False) -> str:

@@ -12,7 +12,10 @@ from reconciler.render.plan_markdown import DIFF_LIMIT, MARKER, citation, render
 
 from .test_plan_text import REPO, assert_golden, big_plan, golden_context, golden_plan, update
 
-POINTER = "The full plan is in the JSON plan (`doiac plan --format json --out plan.json`) or the job's log."
+POINTER = (
+    "A comment has a size limit; every change is in the JSON plan (`doiac plan --out plan.json`; the plan"
+    " workflow keeps it as an artifact)."
+)
 CONTEXT = golden_context(repositories=(REPO,), anonymous=(), commit=None, created=None)
 FOOTER = (
     "---\nMade by `doiac plan` · EXAMPLE.REPO on sandbox (http://127.0.0.1:49811) · 8 files"

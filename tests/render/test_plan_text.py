@@ -188,7 +188,7 @@ COLOUR_PLAN = Plan(
 )
 COLOUR_TEXT = """\
 doiac plan · EXAMPLE.REPO on sandbox (http://127.0.0.1:49811) · 8 files · live read in 1 request
-{Y}warning:{Z} EXAMPLE.REPO read without a password: only findable DOIs were compared
+{Y}warning:{Z} EXAMPLE.REPO read without a password: its drafts and registered DOIs cannot be seen, only findable DOIs were compared
 
   {G}+ create{Z}    10.80000/a  draft                  a.yaml
       (1 attribute)

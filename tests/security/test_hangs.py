@@ -420,8 +420,9 @@ def test_a_real_deadline_cuts_a_long_retry_after_short(
     assert not thread.is_alive(), "plan sleeps through its deadline"
     assert time.monotonic() - started < 10
     assert result == [1]
+    # The first request of a plan is the password check (a dry-run write), so it is the one cut.
     assert (
-        "deadline of 1 s passed: GET http://127.0.0.1:9/dois not retried: waiting 100 s"
+        "deadline of 1 s passed: POST http://127.0.0.1:9/dois/validate not retried: waiting 100 s"
         in capsys.readouterr().err
     )
 
