@@ -175,6 +175,15 @@ def _semantic_problems(data: dict[str, Any]) -> list[Diagnostic]:
     return problems
 
 
+def shown_path(config: Config, path: Path) -> str:
+    """`path` as messages show it: relative to the config's folder when inside it (links not followed)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(os.path.abspath(config.root)).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
 def repository_for(config: Config, path: str) -> tuple[int, Repository] | None:
     """The repository whose folder holds `path` (relative to the config folder); the deepest wins."""
     best: tuple[int, Repository] | None = None

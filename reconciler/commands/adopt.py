@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..config import open_config
+from ..config import open_config, shown_path
 from ..core.adopt import Adopted, as_desired, file_form
 from ..core.compare import is_in_sync
 from ..core.doi import path_problem
@@ -100,9 +100,10 @@ def run(
         )
         items.extend(refused)
         # A DOI with a file is left as it is: it needed no single read and gets no file form.
-        root = Path(config.root)
         items.extend(
-            Imported(r.doi, Outcome.HAS_FILE, _shown(existing[r.doi], root)) for r in live if r.doi in settled
+            Imported(r.doi, Outcome.HAS_FILE, shown_path(config, existing[r.doi]))
+            for r in live
+            if r.doi in settled
         )
         live = [r for r in live if r.doi not in settled]
         for position, record in enumerate(live, 1):
@@ -244,7 +245,7 @@ def _adopt(
     root = Path(config.root)
     current = existing.get(live.doi)
     path = current if current is not None else canonical_path(config, repo, live.doi)
-    shown = _shown(path, root)
+    shown = shown_path(config, path)
     if current is not None and not force:
         return Imported(
             live.doi, Outcome.HAS_FILE, shown, "use --force to import over it, keeping its comments"
@@ -292,10 +293,3 @@ def _text(adopted: Adopted, path: Path, root: Path, current: Path | None) -> str
     if current is not None:
         return replaced_text(read_text(current), str(current), data)
     return new_text(data, schema_reference(path, root), HEADER)
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import open_config, repository_for
+from ..config import open_config, repository_for, shown_path
 from ..errors import FileError, SourceError
 from ..files import find_yaml_files, parse_source, read_text, write_text
 from ..model import Config
@@ -47,7 +47,7 @@ def run(
     found, skipped = find_yaml_files(starts, root)
     results = [Formatted(skip.path, False, skip.reason) for skip in skipped]
     for path in found:
-        shown = _shown(path, root)
+        shown = shown_path(config, path)
         if _is_doi_file(config, path, shown):
             results.append(_format(path, shown, check=check))
     return tuple(sorted(results, key=lambda result: result.path))
@@ -72,11 +72,3 @@ def _is_doi_file(config: Config, path: Path, shown: str) -> bool:
     """Whether `path` sits in a repository's folder inside the root, and is not doiac.yaml itself."""
     inside = not Path(shown).is_absolute() and repository_for(config, shown) is not None
     return inside and os.path.abspath(path) != os.path.abspath(config.path)
-
-
-def _shown(path: Path, root: Path) -> str:
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(os.path.abspath(root)).as_posix()
-    except ValueError:
-        return absolute.as_posix()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..config import open_config, repository_for
+from ..config import open_config, repository_for, shown_path
 from ..core.doi import path_problem
 from ..core.identifiers import check_date
 from ..core.rules import host_allowed
@@ -176,11 +176,3 @@ def file_of(
     if owner is None:  # pragma: no cover - files_by_doi reads only the repositories' folders
         raise UsageError(f"{shown} is not under the folder of any repository in {config.path}")
     return path, shown, owner[1]
-
-
-def shown_path(config: Config, path: Path) -> str:
-    root = Path(config.root).resolve()
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)

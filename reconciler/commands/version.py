@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import open_config
+from ..config import open_config, shown_path
 from ..core.crossfile import bare_doi
 from ..errors import FileError, ReconcilerError, UsageError
 from ..files import parse_source, read_text, write_text
@@ -26,7 +26,7 @@ from ..yamledit import append_item, edited_text, new_text, schema_reference, set
 from .adopt import canonical_path, files_by_doi
 from .new import mint_doi
 from .plan import connect
-from .tombstone import doi_argument, file_of, shown_path
+from .tombstone import doi_argument, file_of
 
 NEW_VERSION, PREVIOUS_VERSION = "IsNewVersionOf", "IsPreviousVersionOf"
 VERSION_OF, HAS_VERSION = "IsVersionOf", "HasVersion"
