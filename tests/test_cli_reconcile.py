@@ -57,7 +57,7 @@ def test_plan_apply_plan_is_empty(files: Repo, capsys: pytest.CaptureFixture[str
     assert code == 2, err
     assert "+ create" in out
     assert DOI in out
-    assert "Plan: 2 to create, 0 to update, 0 to publish, 0 to delete; 0 unchanged." in out
+    assert "Plan: 2 to create, 0 to update, 0 to delete; 0 unchanged." in out
     code, out, err = run(capsys, "apply", "--auto-approve")
     assert code == 0, out + err
     assert "Apply: 2 done, 0 failed, 0 refused as stale." in out

@@ -39,7 +39,8 @@ _COLOURS = {
     Action.NOOP: "",
 }
 _SUMMARISED = (Action.CREATE, Action.UPDATE, Action.PUBLISH, Action.REGISTER, Action.HIDE, Action.DELETE)
-_OPTIONAL = (Action.REGISTER, Action.HIDE)
+_OPTIONAL = (Action.PUBLISH, Action.REGISTER, Action.HIDE)
+"""State events, shown when there are some: create, update and delete always are (as Terraform's three)."""
 
 
 def format_value(value: Any, limit: int = VALUE_LIMIT) -> str:
@@ -78,7 +79,7 @@ def state_text(change: Change) -> str:
 
 
 def summarise_plan(plan: Plan) -> str:
-    """`1 to create, 0 to update, 0 to publish, 0 to delete; 3 unchanged.` and ` 1 error.`."""
+    """`1 to create, 0 to update, 0 to delete; 3 unchanged.` and ` 1 error.`."""
     counts = [
         f"{plan.count(action):,} to {action.value}"
         for action in _SUMMARISED

@@ -200,7 +200,7 @@ doiac plan · EXAMPLE.REPO on sandbox (http://127.0.0.1:49811) · 8 files · liv
   {R}! error{Z}     10.80000/e  bad
   {Y}! warning{Z}   10.80000/f  odd
 
-Plan: 1 to create, 1 to update, 0 to publish, 1 to hide, 1 to delete; 0 unchanged. 1 error.
+Plan: 1 to create, 1 to update, 1 to hide, 1 to delete; 0 unchanged. 1 error.
 This plan cannot be applied until the error is fixed.
 """
 ESC = {"G": "\x1b[32m", "Y": "\x1b[33m", "C": "\x1b[36m", "R": "\x1b[31m", "Z": "\x1b[0m"}
@@ -279,19 +279,19 @@ def _counts(**counts: int) -> Plan:
 @pytest.mark.parametrize(
     ("plan", "expected"),
     [
-        (_counts(), "0 to create, 0 to update, 0 to publish, 0 to delete; 9,994 unchanged."),
+        (_counts(), "0 to create, 0 to update, 0 to delete; 9,994 unchanged."),
         (
             _counts(create=2, register=1),
-            "2 to create, 0 to update, 0 to publish, 1 to register, 0 to delete; 9,994 unchanged.",
+            "2 to create, 0 to update, 1 to register, 0 to delete; 9,994 unchanged.",
         ),
-        (_counts(hide=1), "0 to create, 0 to update, 0 to publish, 1 to hide, 0 to delete; 9,994 unchanged."),
+        (_counts(hide=1), "0 to create, 0 to update, 1 to hide, 0 to delete; 9,994 unchanged."),
         (
             Plan((), 1_000, (PlanProblem(Severity.ERROR, "a", "x"), PlanProblem(Severity.ERROR, "b", "y"))),
-            "0 to create, 0 to update, 0 to publish, 0 to delete; 1,000 unchanged. 2 errors.",
+            "0 to create, 0 to update, 0 to delete; 1,000 unchanged. 2 errors.",
         ),
         (
             Plan((), 1, (PlanProblem(Severity.WARNING, "a", "x"),)),
-            "0 to create, 0 to update, 0 to publish, 0 to delete; 1 unchanged.",
+            "0 to create, 0 to update, 0 to delete; 1 unchanged.",
         ),
     ],
     ids=["nothing", "register-shown", "hide-shown", "errors-plural", "warnings-not-counted"],
@@ -329,7 +329,7 @@ def test_problem_messages_wrap_under_the_message_and_errors_plural() -> None:
         "                          " + "word " * 9 + "word",
         "  ! error     10.80000/b  ",
         "",
-        "Plan: 0 to create, 0 to update, 0 to publish, 0 to delete; 0 unchanged. 2 errors.",
+        "Plan: 0 to create, 0 to update, 0 to delete; 0 unchanged. 2 errors.",
         "This plan cannot be applied until the errors are fixed.",
     ]
 
