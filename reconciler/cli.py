@@ -20,6 +20,7 @@ from .__about__ import __version__
 from .commands import adopt as adopt_command
 from .commands import apply as apply_command
 from .commands import fmt as fmt_command
+from .commands import history as history_command
 from .commands import init as init_command
 from .commands import new as new_command
 from .commands import plan as plan_command
@@ -36,6 +37,7 @@ from .planfile import render_plan_json
 from .render.apply_text import render_apply_summary, render_outcome
 from .render.diagnostics import render_github, render_json, render_text, summary
 from .render.files_text import render_import, render_lines, render_shown
+from .render.history_text import render_history
 from .render.plan_markdown import render_plan_markdown
 from .render.plan_text import render_plan_text
 from .render.text import CYAN, RED, YELLOW, paint, plural, printable
@@ -681,6 +683,31 @@ def init(
     lines = [f"wrote {path}" for path in done.written] + [f"kept {path} (exists)" for path in done.kept]
     typer.echo(render_lines(f"DOI repository in {done.root}:", lines), nl=False)
     typer.echo("Next: doiac validate, then commit and open a pull request.")
+
+
+GitOnlyFlag = Annotated[bool, typer.Option("--offline", help="Git only: do not read DataCite's activities.")]
+LimitOption = Annotated[
+    int, typer.Option("--limit", metavar="N", min=1, help="Show at most N commits (newest first).")
+]
+
+
+@app.command(
+    cls=_Command,
+    short_help="A DOI's provenance: the commits of its file, and DataCite's activities.",
+    epilog=_examples("doiac history 10.80000/3mfp-6m52", "doiac history 10.80000/3mfp-6m52 --offline"),
+)
+def history(
+    doi: ShowDoiArgument,
+    limit: LimitOption = 50,
+    offline: OfflineFlag = False,
+    config_path: ConfigOption = None,
+) -> None:
+    """List the git commits that touched the DOI's file (author, date, pull request, field changes),
+    newest first, then DataCite's own record of changes to it (/dois/{doi}/activities).
+
+    DataCite records only the repository account behind a change, never the person.
+    """
+    typer.echo(render_history(history_command.run(config_path, doi, offline=offline, limit=limit)), nl=False)
 
 
 _INTERRUPTED = (

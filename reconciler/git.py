@@ -1,8 +1,14 @@
-"""What git says about the DOI repository: the commit a plan was made from (git is run, not imported)."""
+"""What git says about the DOI repository: the commit a plan was made from, and a DOI file's history.
+
+git is run, not imported: every call has a timeout, no pager and no prompt, and a path from a
+DOI file is passed after `--` (or inside a `rev:path` object name), never where it could be an option.
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -17,3 +23,80 @@ def head_commit(folder: str | Path) -> str | None:
         return None
     commit = result.stdout.strip()
     return commit if result.returncode == 0 and commit else None
+
+
+TIMEOUT = 30
+"""Seconds any one git command may take: a history read never hangs a command."""
+_GIT = ("git", "--no-pager", "-c", "core.quotePath=false", "-c", "log.showSignature=false")
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One commit that touched a file, as `git log --follow` lists it.
+
+    `path` is the file's path after the commit and `old_path` before it (they differ for a
+    rename), both relative to the top of the work tree; `status` is git's letter (A, M, R, D…),
+    "" for a merge, which git lists without files.
+    """
+
+    sha: str
+    author: str
+    date: str
+    subject: str
+    status: str
+    path: str
+    old_path: str
+
+
+def _git(top: str | Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+    """Run git in `top`; None when git is missing, times out or fails."""
+    try:
+        result = subprocess.run(
+            [*_GIT, *args], cwd=top, capture_output=True, timeout=TIMEOUT, check=False,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"},
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result if result.returncode == 0 else None
+
+
+def work_tree(folder: str | Path) -> Path | None:
+    """The top of the git work tree `folder` is in, or None outside one (or without git)."""
+    result = _git(folder, "rev-parse", "--show-toplevel")
+    top = result.stdout.decode("utf-8", "surrogateescape").strip() if result is not None else ""
+    return Path(top) if top else None
+
+
+def file_log(top: str | Path, path: str, *, limit: int = 50) -> list[FileChange]:
+    """The commits that touched `path` (relative to `top`), newest first, following renames.
+
+    [] when git cannot say: no git, not a work tree, or a file git never tracked.
+    """
+    result = _git(
+        top, "log", "--follow", "--name-status", "-z", "--no-color", "--no-ext-diff", "--no-textconv",
+        f"--max-count={max(limit, 0)}", "--format=%x1e%H%x1f%an%x1f%aI%x1f%s", "--", path,
+    )  # fmt: skip
+    if result is None:
+        return []
+    changes = []
+    current = path
+    for chunk in result.stdout.decode("utf-8", "surrogateescape").split("\x1e")[1:]:
+        header, _, files = chunk.partition("\0")
+        sha, author, date, subject = [*header.split("\x1f", 3), "", "", ""][:4]
+        tokens = [t for t in files.lstrip("\n").split("\0") if t]
+        status, old, new = "", current, current
+        if tokens:
+            status = tokens[0][:1]
+            if status in {"R", "C"} and len(tokens) >= 3:
+                old, new = tokens[1], tokens[2]
+            elif len(tokens) >= 2:
+                old = new = tokens[1]
+        changes.append(FileChange(sha, author, date, subject, status, new, old))
+        current = old  # older commits know the file by its name before this one
+    return changes
+
+
+def file_at(top: str | Path, revision: str, path: str) -> bytes | None:
+    """The bytes of `path` (relative to `top`) at `revision` (`sha`, `sha^`), or None if it has none."""
+    result = _git(top, "cat-file", "blob", f"{revision}:{path}")
+    return result.stdout if result is not None else None
