@@ -143,6 +143,9 @@ PlanFileArgument = Annotated[
     typer.Argument(metavar="PLAN", show_default=False,
                    help="A plan saved by `doiac plan --out FILE`: apply exactly it."),
 ]  # fmt: skip
+QuietFlag = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print only the DOIs that failed and the totals, not every DOI.")
+]
 AutoApproveFlag = Annotated[bool, typer.Option("--auto-approve", help="Apply without asking (for CI).")]
 AllowBulkFlag = Annotated[
     bool, typer.Option("--allow-bulk", help="Allow more one-way changes than limits.max_one_way.")
@@ -302,8 +305,9 @@ def plan(
 class _ApplyView:
     """What the terminal shows during an apply: the fresh plan, the question, a line per DOI."""
 
-    def __init__(self, *, auto_approve: bool) -> None:
+    def __init__(self, *, auto_approve: bool, quiet: bool = False) -> None:
         self.auto_approve = auto_approve
+        self.quiet = quiet
         self.colour = _is_terminal(sys.stdout)
         self.bar = sys.stderr.isatty() and sys.stdout.isatty()
         self.total = self.done = 0
@@ -348,7 +352,8 @@ class _ApplyView:
         self.done += 1
         if self.bar:  # the bar sits under the outcome lines, redrawn after each one
             sys.stderr.write("\r\033[K")
-        typer.echo(render_outcome(outcome, colour=self.colour), nl=False)
+        if not (self.quiet and outcome.ok):
+            typer.echo(render_outcome(outcome, colour=self.colour), nl=False)
         if self.bar:
             sys.stderr.write(_bar(self.done, self.total) if self.done < self.total else "")
             sys.stderr.flush()
@@ -374,6 +379,7 @@ def apply(
     target: ApplyTargetOption = None,
     lock_timeout: LockTimeoutOption = 0.0,
     deadline: DeadlineOption = None,
+    quiet: QuietFlag = False,
     config_path: ConfigOption = None,
 ) -> None:
     """Make DataCite match the files: plan afresh (or take a saved plan), confirm, apply, read back.
@@ -382,7 +388,7 @@ def apply(
     says what DataCite applied, rewrote or ignored. Exits 1 if any DOI failed; running apply again
     converges.
     """
-    view = _ApplyView(auto_approve=auto_approve)
+    view = _ApplyView(auto_approve=auto_approve, quiet=quiet)
     steps = Steps(view.show_plan, view.confirm, view.outcome, _live_progress())
     with view.totals_if_interrupted():
         applied = apply_command.run(config_path, steps, plan_file=plan_file, targets=target or (),

@@ -60,6 +60,13 @@ def _git(top: str | Path, *args: str) -> subprocess.CompletedProcess[bytes] | No
     return result if result.returncode == 0 else None
 
 
+def has_uncommitted(folder: str | Path, paths: list[str]) -> bool:
+    """True when any of `paths` (relative to `folder`) differs from HEAD or is untracked: the files
+    a plan or an apply reads are then not the commit it would name."""
+    result = _git(folder, "status", "--porcelain", "--untracked-files=all", "--", *paths)
+    return result is not None and bool(result.stdout.strip())
+
+
 def work_tree(folder: str | Path) -> Path | None:
     """The top of the git work tree `folder` is in, or None outside one (or without git)."""
     result = _git(folder, "rev-parse", "--show-toplevel")

@@ -181,3 +181,48 @@ def test_a_saved_plan_with_errors_names_them(files: Repo, capsys: pytest.Capture
     lines = err.splitlines()
     assert lines[0] == "doiac: error: the saved plan has errors; fix them and plan again:"
     assert lines[1].startswith(f"doiac: error: {DOI}: findable → draft is impossible")
+
+
+def test_the_plan_never_names_a_commit_that_is_not_what_it_read(
+    files: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import subprocess
+
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(name, raising=False)
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", *args],
+            cwd=files.root, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return done.stdout.strip()
+
+    def commit() -> str:
+        assert run(capsys, "plan", "--out", "plan.json")[0] == 0
+        return str(json.loads((files.root / "plan.json").read_text())["commit"])
+
+    git("init", "-q")
+    (files.root / ".gitignore").write_text(".doiac/\nplan.json\n")
+    git("add", "-A")
+    git("commit", "-qm", "files")
+    head = git("rev-parse", "HEAD")
+    assert commit() == head
+    (files.root / "notes.txt").write_text("not a file doiac reads\n")
+    assert commit() == head
+    files.write(f"dois/{DOI}.yaml", FINDABLE + "version: '2'\n")
+    assert commit() == f"{head}+uncommitted"
+    git("commit", "-qam", "version 2")
+    files.write("dois/10.80000/new-draft.yaml", "doi: 10.80000/new-draft\nstate: draft\n")
+    assert commit() == git("rev-parse", "HEAD") + "+uncommitted"
+
+
+def test_quiet_apply_prints_only_failures_and_the_totals(
+    files: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "apply", "--auto-approve", "--quiet")
+    assert code == 0, err
+    assert "read back" not in out  # an outcome's second line; without --quiet every DOI has one
+    assert f"✓ {DOI}" not in out
+    assert "Apply: 1 done, 0 failed" in out

@@ -20,7 +20,7 @@ from ..datacite import DataCiteClient, Progress, anonymous_repositories, read_ea
 from ..environment import Endpoint, open_endpoint, password_for
 from ..errors import ApiAuthError, CredentialsError, UsageError
 from ..files import write_text
-from ..git import head_commit
+from ..git import has_uncommitted, head_commit
 from ..model import Config, DesiredRecord, Plan, PlanContext
 from ..pacing import Deadline, RateBudget
 from ..planfile import render_plan_json
@@ -82,7 +82,7 @@ def plan_dois(
         repositories=tuple(r.id for r in config.repositories),
         files=desired.files,
         requests=sum(c.requests for c in clients.values()) - before,
-        commit=head_commit(config.root),
+        commit=files_commit(config),
         created=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         anonymous=tuple(sorted(anonymous_repositories(clients))),
     )
@@ -139,6 +139,16 @@ def run(
     if out is not None:
         write_text(out, render_plan_json(planned.plan, planned.context))
     return planned
+
+
+def files_commit(config: Config) -> str | None:
+    """The commit the DOI files and the config are, or `<sha>+uncommitted` when they differ from it:
+    a plan or an apply report never names a commit that is not what it read."""
+    commit = head_commit(config.root)
+    if commit is None:
+        return None
+    read = [os.path.basename(config.path), *(r.path for r in config.repositories)]
+    return f"{commit}+uncommitted" if has_uncommitted(config.root, read) else commit
 
 
 def require_passwords(config: Config, clients: Mapping[str, DataCiteClient]) -> None:
