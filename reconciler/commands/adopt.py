@@ -115,14 +115,24 @@ def run(
 
 
 def parse_dois(dois: Sequence[str]) -> list[str]:
-    """DOIs as given on the command line (or as https://doi.org/ links), lower case, each checked."""
-    wanted = []
-    for raw in dois:
-        doi = raw.strip().lower().removeprefix("https://doi.org/").removeprefix("doi:")
-        if problem := path_problem(doi):
-            raise UsageError(f"{raw!r} {problem}")
-        wanted.append(doi)
-    return list(dict.fromkeys(wanted))
+    """DOIs as given on the command line, each checked, lower case, without repeats."""
+    return list(dict.fromkeys(doi_argument(raw) for raw in dois))
+
+
+def doi_argument(raw: str) -> str:
+    """The lower-case DOI a command line names, bare, as doi:… or as a doi.org link."""
+    doi = raw.strip().lower()
+    for prefix in (
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ):
+        doi = doi.removeprefix(prefix)
+    if problem := path_problem(doi):
+        raise UsageError(f"{raw!r} {problem}")
+    return doi
 
 
 def _repositories(config: Config, wanted: str | None) -> tuple[Repository, ...]:

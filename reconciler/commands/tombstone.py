@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import open_config, repository_for, shown_path
-from ..core.doi import path_problem
 from ..core.identifiers import check_date
 from ..core.rules import host_allowed
 from ..errors import UsageError
@@ -34,7 +33,7 @@ from ..yamledit import (
     set_list,
     take_trailing,
 )
-from .adopt import files_by_doi
+from .adopt import doi_argument, files_by_doi
 
 WITHDRAWN = "Withdrawn"
 HIDDEN = "registered"
@@ -143,22 +142,6 @@ def _check_url(url: str, repository: Repository) -> None:
 
 
 # --- shared with commands.version ------------------------------------------------------------
-
-
-def doi_argument(raw: str) -> str:
-    """The lower-case DOI a command line names, bare, as doi:… or as a doi.org link."""
-    doi = raw.strip().lower()
-    for prefix in (
-        "https://doi.org/",
-        "http://doi.org/",
-        "https://dx.doi.org/",
-        "http://dx.doi.org/",
-        "doi:",
-    ):
-        doi = doi.removeprefix(prefix)
-    if problem := path_problem(doi):
-        raise UsageError(f"{raw!r} {problem}")
-    return doi
 
 
 def file_of(

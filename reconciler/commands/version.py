@@ -23,10 +23,10 @@ from ..errors import FileError, ReconcilerError, UsageError
 from ..files import parse_source, read_text, write_text
 from ..model import Config, Repository
 from ..yamledit import append_item, edited_text, new_text, schema_reference, set_list
-from .adopt import canonical_path, files_by_doi
+from .adopt import canonical_path, doi_argument, files_by_doi
 from .new import mint_doi
 from .plan import connect
-from .tombstone import doi_argument, file_of
+from .tombstone import file_of
 
 NEW_VERSION, PREVIOUS_VERSION = "IsNewVersionOf", "IsPreviousVersionOf"
 VERSION_OF, HAS_VERSION = "IsVersionOf", "HasVersion"
