@@ -32,7 +32,7 @@ from .commands import version as version_command
 from .commands.apply import Steps
 from .commands.plan import Planned
 from .errors import InvalidFilesError, ReconcilerError, UsageError
-from .model import ApplyReport, Outcome, Plan, Severity
+from .model import Outcome, Plan, Severity
 from .planfile import render_plan_json
 from .render.apply_text import render_apply_summary, render_outcome
 from .render.diagnostics import render_github, render_json, render_text, summary
@@ -394,15 +394,21 @@ def apply(
         applied = apply_command.run(config_path, steps, plan_file=plan_file, targets=target or (),
                                     allow_bulk=allow_bulk, report=report, lock_timeout=lock_timeout,
                                     deadline=deadline, env=os.environ)  # fmt: skip
-    raise typer.Exit(_apply_summary(applied.report))
+    raise typer.Exit(_apply_summary(applied))
 
 
-def _apply_summary(report: ApplyReport | None) -> int:
+def _apply_summary(applied: apply_command.Applied) -> int:
     """The apply's last lines, and its exit code: 1 if any DOI failed."""
+    report = applied.report
     if report is None:
         typer.echo("Nothing to apply.")
         return 0
     typer.echo(render_apply_summary(report), nl=False)
+    if applied.noted is not None:
+        ref = applied.notes_ref
+        typer.echo(f"Recorded on commit {applied.noted[:12]} in {ref}; share it: git push origin {ref}")
+    elif applied.not_noted is not None:
+        typer.echo(f"doiac: warning: {applied.not_noted}", err=True)
     return 0 if report.ok else 1
 
 

@@ -1,4 +1,4 @@
-"""What git says about the DOI repository: the commit a plan was made from, and a DOI file's history.
+"""What git says about the DOI repository: the commit a plan is made from, a DOI file's history, and the notes applies leave.
 
 git is run, not imported: every call has a timeout, no pager and no prompt, and a path from a
 DOI file is passed after `--` (or inside a `rev:path` object name), never where it could be an option.
@@ -48,11 +48,13 @@ class FileChange:
     old_path: str
 
 
-def _git(top: str | Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
-    """Run git in `top`; None when git is missing, times out or fails."""
+def _git(
+    top: str | Path, *args: str, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes] | None:
+    """Run git in `top` (with `stdin` as its input); None when git is missing, times out or fails."""
     try:
         result = subprocess.run(
-            [*_GIT, *args], cwd=top, capture_output=True, timeout=TIMEOUT, check=False,
+            [*_GIT, *args], cwd=top, capture_output=True, timeout=TIMEOUT, check=False, input=stdin,
             env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"},
         )  # fmt: skip
     except (OSError, subprocess.SubprocessError):
@@ -107,3 +109,45 @@ def file_at(top: str | Path, revision: str, path: str) -> bytes | None:
     """The bytes of `path` (relative to `top`) at `revision` (`sha`, `sha^`), or None if it has none."""
     result = _git(top, "cat-file", "blob", f"{revision}:{path}")
     return result.stdout if result is not None else None
+
+
+NOTES_REF = "refs/notes/doiac"
+"""Where each apply records itself: one note per applied commit, one line per apply."""
+_FALLBACK_IDENTITY = ("-c", "user.name=doiac", "-c", "user.email=doiac@localhost")
+
+
+def append_note(top: str | Path, commit: str, line: str) -> bool:
+    """Append `line` to the doiac note of `commit`; False when git could not write it.
+
+    A CI checkout has no git identity: the notes commit is then made as "doiac".
+    """
+    identity = () if _git(top, "config", "user.email") is not None else _FALLBACK_IDENTITY
+    result = _git(top, *identity, "notes", f"--ref={NOTES_REF}", "append", "-F", "-", commit,
+                  stdin=line.encode("utf-8"))  # fmt: skip
+    return result is not None
+
+
+def notes(top: str | Path) -> dict[str, str]:
+    """Every doiac note in the repository: commit → the note's text ({} when there are none)."""
+    listed = _git(top, "notes", f"--ref={NOTES_REF}", "list")
+    if listed is None:
+        return {}
+    pairs = [line.split() for line in listed.stdout.decode("ascii", "replace").splitlines()]
+    pairs = [pair for pair in pairs if len(pair) == 2]
+    if not pairs:
+        return {}
+    batch = _git(top, "cat-file", "--batch", stdin="".join(f"{blob}\n" for blob, _ in pairs).encode("ascii"))
+    if batch is None:
+        return {}
+    found: dict[str, str] = {}
+    data = batch.stdout
+    position = 0
+    for _, commit in pairs:
+        end = data.index(b"\n", position)
+        header = data[position:end].split()
+        if len(header) != 3 or header[1] != b"blob":
+            break
+        size = int(header[2])
+        found[commit] = data[end + 1 : end + 1 + size].decode("utf-8", "replace")
+        position = end + 1 + size + 1
+    return found

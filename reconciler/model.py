@@ -357,3 +357,31 @@ class ApplyReport:
     @property
     def ok(self) -> bool:
         return all(o.ok for o in self.outcomes)
+
+
+@dataclass(frozen=True)
+class AppliedDoi:
+    """One DOI of an apply as its git note records it."""
+
+    doi: str
+    action: str
+    outcome: str
+    """done, failed or stale."""
+    updated: str | None
+    """DataCite's `updated` after the write: a later value means someone wrote since."""
+
+
+@dataclass(frozen=True)
+class ApplyNote:
+    """One apply, as recorded in git on the commit it applied (refs/notes/doiac)."""
+
+    commit: str
+    time: str
+    """When the apply finished, ISO 8601 UTC."""
+    environment: str
+    actor: str | None
+    run: str | None
+    """The CI run's URL; None for a local apply."""
+    dois: tuple[AppliedDoi, ...]
+    plan_commit: str | None = None
+    """The commit the applied plan was made from, when not `commit` (a reviewed plan applied on merge)."""

@@ -12,14 +12,16 @@ from pathlib import Path
 from ..applier import apply_plan
 from ..config import open_config
 from ..core.compare import desired_digest
+from ..core.provenance import note_line
 from ..datacite import DataCiteClient, Progress, anonymous_repositories
 from ..errors import PlanRefusedError, UsageError
 from ..files import LineWriter, read_text
+from ..git import NOTES_REF, append_note
 from ..lock import apply_lock
-from ..model import Action, ApplyReport, Config, Outcome, Plan, PlanContext, Severity
+from ..model import Action, AppliedDoi, ApplyNote, ApplyReport, Config, Outcome, Plan, PlanContext, Severity
 from ..planfile import plan_from_dict
 from ..render.text import printable
-from .plan import Planned, check_credentials, connect, deadline_after, parse_targets, plan_dois
+from .plan import Planned, check_credentials, connect, deadline_after, files_commit, parse_targets, plan_dois
 from .validate import Desired, valid_desired
 
 _ACTORS = ("GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR", "BITBUCKET_STEP_TRIGGERER_UUID")
@@ -156,6 +158,45 @@ class Applied:
 
     planned: Planned
     report: ApplyReport | None
+    noted: str | None = None
+    """The commit the apply was recorded on (refs/notes/doiac); None when it was not."""
+    not_noted: str | None = None
+    """Why an apply that ran was not recorded in git."""
+    notes_ref: str = NOTES_REF
+
+
+def run_url(env: Mapping[str, str]) -> str | None:
+    """The CI run's URL (GitHub Actions), or None outside it."""
+    parts = [env.get(name, "") for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")]
+    if not all(parts):
+        return None
+    attempt = env.get("GITHUB_RUN_ATTEMPT", "")
+    return f"{parts[0].rstrip('/')}/{parts[1]}/actions/runs/{parts[2]}" + (
+        f"/attempts/{attempt}" if attempt.isdigit() and attempt != "1" else ""
+    )
+
+
+def record_in_git(config: Config, planned: Planned, report: ApplyReport, env: Mapping[str, str]) -> Applied:
+    """Append the apply to the note of the commit it applied; never a commit it did not apply."""
+    commit = files_commit(config)
+    if commit is None:
+        return Applied(planned, report, not_noted="not recorded in git: the config is not in a git work tree")
+    if commit.endswith("+uncommitted"):
+        return Applied(
+            planned, report, not_noted="not recorded in git: the DOI files differ from the last commit"
+        )
+    note = ApplyNote(
+        commit=commit,
+        time=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        environment=planned.context.environment,
+        actor=actor(env),
+        run=run_url(env),
+        dois=tuple(AppliedDoi(o.doi, o.action.value, o.status, o.updated) for o in report.outcomes),
+        plan_commit=planned.context.commit if planned.context.commit != commit else None,
+    )
+    if not append_note(config.root, commit, note_line(note)):
+        return Applied(planned, report, not_noted=f"not recorded in git: git could not write {NOTES_REF}")
+    return Applied(planned, report, noted=commit)
 
 
 @dataclass(frozen=True)
@@ -205,9 +246,21 @@ def run(
             return Applied(planned, None)
         steps.confirm(planned, saved is not None)
         check_credentials(config, clients)
-        result = run_apply(planned.plan, planned.context, desired, clients, saved=saved is not None,
-                           report_path=report, env=env, on_outcome=steps.on_outcome)  # fmt: skip
-    return Applied(planned, result)
+        finished: list[Outcome] = []
+
+        def on_outcome(outcome: Outcome) -> None:
+            finished.append(outcome)
+            if steps.on_outcome is not None:
+                steps.on_outcome(outcome)
+
+        result = None
+        try:
+            result = run_apply(planned.plan, planned.context, desired, clients, saved=saved is not None,
+                               report_path=report, env=env, on_outcome=on_outcome)  # fmt: skip
+        finally:
+            if result is None and finished:  # interrupted: what was written is recorded all the same
+                record_in_git(config, planned, ApplyReport(tuple(finished)), env)
+    return record_in_git(config, planned, result, env)
 
 
 def _not_json(name: str) -> None:
