@@ -16,6 +16,7 @@ from .core.compare import desired_form, fingerprint, live_form
 from .core.diff import diff_records
 from .core.payload import payload_digest, request_attributes
 from .core.planner import make_change
+from .core.provenance import account_of, parse_activities
 from .datacite import DataCiteClient, live_record
 from .errors import ApiError, DeadlineError
 from .model import (
@@ -229,12 +230,14 @@ def _staleness(change: Change, client: DataCiteClient) -> str | None:
 
 
 def _last_activity(client: DataCiteClient, doi: str) -> str:
+    """` (update at 2026-03-04T10:15:02Z by example.repo)`: DataCite's newest activity of the DOI, if shown."""
     try:
-        activities = client.activities(doi)
+        activities = parse_activities(client.activities(doi))
     except ApiError:
         return ""
     if not activities:
         return ""
-    attributes = activities[-1].get("attributes") or {}
-    when, who = attributes.get("prov:generatedAtTime"), attributes.get("prov:wasAttributedTo")
-    return f" ({attributes.get('action', 'changed')} at {when} by {who})" if when or who else ""
+    newest = activities[0]
+    who = account_of(newest.by)
+    by = f" by {who}" if who else ""
+    return f" ({newest.action or 'changed'} at {newest.date}{by})" if newest.date or who else ""

@@ -6,6 +6,7 @@ per problem without a traceback; 2 a usage error (and, with `plan --detailed-exi
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -37,7 +38,7 @@ from .planfile import render_plan_json
 from .render.apply_text import render_apply_summary, render_outcome
 from .render.diagnostics import render_github, render_json, render_text, summary
 from .render.files_text import render_import, render_lines, render_shown
-from .render.history_text import render_history
+from .render.history_text import audit_data, history_data, render_audit, render_history
 from .render.plan_markdown import render_plan_markdown
 from .render.plan_text import render_plan_text
 from .render.text import CYAN, RED, YELLOW, paint, plural, printable
@@ -113,12 +114,19 @@ OutOption = Annotated[
     typer.Option("--out", "-o", metavar="FILE", dir_okay=False, show_default=False,
                  help="Also save the plan as JSON, for `doiac apply FILE`."),
 ]  # fmt: skip
+FilesUrlOption = Annotated[
+    str | None,
+    typer.Option("--files-url", metavar="URL", show_default=False,
+                 help="With --format markdown: link each DOI file to URL + its path (the folder of"
+                      " doiac.yaml at the commit planned, e.g. https://github.com/org/dois/blob/SHA/)."),
+]  # fmt: skip
 AnonymousFlag = Annotated[
     bool,
     typer.Option("--anonymous", help="Send no password: plan what anyone can see (findable DOIs; fork PRs)."),
 ]
 DetailedFlag = Annotated[
-    bool, typer.Option("--detailed-exitcode", help="Exit 0 with no changes, 1 on error, 2 with changes.")
+    bool,
+    typer.Option("--detailed-exitcode", help="Exit 0 with no changes, 1 on error, 2 with changes or drift."),
 ]
 TargetOption = Annotated[
     list[str] | None,
@@ -147,6 +155,12 @@ QuietFlag = Annotated[
     bool, typer.Option("--quiet", "-q", help="Print only the DOIs that failed and the totals, not every DOI.")
 ]
 AutoApproveFlag = Annotated[bool, typer.Option("--auto-approve", help="Apply without asking (for CI).")]
+ReplanFlag = Annotated[
+    bool,
+    typer.Option("--replan-if-changed",
+                 help="With PLAN: if it was made from other files, another environment or without"
+                      " passwords, plan afresh (and say so) instead of refusing."),
+]  # fmt: skip
 AllowBulkFlag = Annotated[
     bool, typer.Option("--allow-bulk", help="Allow more one-way changes than limits.max_one_way.")
 ]
@@ -261,18 +275,18 @@ def _live_progress() -> Any:
     return _progress if sys.stderr.isatty() else None
 
 
-def _render_plan(planned: Planned, output: str) -> str:
+def _render_plan(planned: Planned, output: str, files_url: str | None = None) -> str:
     if output == "json":
         return render_plan_json(planned.plan, planned.context)
     if output == "markdown":
-        return render_plan_markdown(planned.plan, planned.context)
+        return render_plan_markdown(planned.plan, planned.context, files_url=files_url)
     return render_plan_text(planned.plan, planned.context, colour=_is_terminal(sys.stdout))
 
 
 def _plan_exit_code(plan: Plan, detailed: bool) -> int:
     if not plan.is_applyable:
         return 1
-    return 2 if detailed and plan.has_changes else 0
+    return 2 if detailed and (plan.has_changes or plan.drifted) else 0
 
 
 @app.command(
@@ -287,6 +301,7 @@ def plan(
     target: TargetOption = None,
     anonymous: AnonymousFlag = False,
     deadline: DeadlineOption = None,
+    files_url: FilesUrlOption = None,
     config_path: ConfigOption = None,
 ) -> None:
     """Read the live DOIs and print what apply would change: nothing is written to DataCite.
@@ -296,7 +311,7 @@ def plan(
     """
     planned = plan_command.run(config_path, targets=target or (), deadline=deadline, out=out,
                                progress=_live_progress(), anonymous=anonymous)  # fmt: skip
-    typer.echo(_render_plan(planned, output), nl=False)
+    typer.echo(_render_plan(planned, output, files_url), nl=False)
     code = _plan_exit_code(planned.plan, detailed_exitcode)
     _CHANGES_PRESENT[0] = code == 2
     raise typer.Exit(code)
@@ -368,7 +383,10 @@ def _bar(done: int, total: int, width: int = 30) -> str:
     cls=_Command,
     short_help="Make DataCite match the files, then read each DOI back.",
     epilog=_examples(
-        "doiac apply", "doiac apply --auto-approve --report apply.jsonl", "doiac apply plan.json"
+        "doiac apply",
+        "doiac apply --auto-approve --report apply.jsonl",
+        "doiac apply plan.json",
+        "doiac apply --auto-approve --replan-if-changed reviewed/plan.json",
     ),
 )
 def apply(
@@ -380,20 +398,21 @@ def apply(
     lock_timeout: LockTimeoutOption = 0.0,
     deadline: DeadlineOption = None,
     quiet: QuietFlag = False,
+    replan_if_changed: ReplanFlag = False,
     config_path: ConfigOption = None,
 ) -> None:
     """Make DataCite match the files: plan afresh (or take a saved plan), confirm, apply, read back.
 
     Each changed DOI takes one request (metadata and state event together), then a read-back that
-    says what DataCite applied, rewrote or ignored. Exits 1 if any DOI failed; running apply again
-    converges.
+    says what DataCite applied, rewrote or ignored. Exits 1 if any DOI failed; apply again converges.
     """
     view = _ApplyView(auto_approve=auto_approve, quiet=quiet)
-    steps = Steps(view.show_plan, view.confirm, view.outcome, _live_progress())
+    steps = Steps(view.show_plan, view.confirm, view.outcome, _live_progress(), on_replan=typer.echo)
     with view.totals_if_interrupted():
         applied = apply_command.run(config_path, steps, plan_file=plan_file, targets=target or (),
                                     allow_bulk=allow_bulk, report=report, lock_timeout=lock_timeout,
-                                    deadline=deadline, env=os.environ)  # fmt: skip
+                                    deadline=deadline, replan_if_changed=replan_if_changed,
+                                    env=os.environ)  # fmt: skip
     raise typer.Exit(_apply_summary(applied))
 
 
@@ -703,23 +722,63 @@ LimitOption = Annotated[
 ]
 
 
+HistoryDoiArgument = Annotated[
+    str | None, typer.Argument(metavar="DOI", show_default=False, help="The DOI whose history to show.")
+]
+AllFlag = Annotated[
+    bool, typer.Option("--all", help="Every DOI with a file: list the out-of-band changes only (an audit).")
+]
+SinceOption = Annotated[
+    str | None,
+    typer.Option("--since", metavar="DATE", show_default=False,
+                 help="With --all: only changes at or after DATE (2026-01-31 or an ISO 8601 time, UTC)."),
+]  # fmt: skip
+HistoryFormat = Annotated[
+    str,
+    typer.Option(
+        "--format", "-f", metavar="[text|json]", help="Output format.", callback=_one_of("text", "json")
+    ),
+]
+
+
 @app.command(
     cls=_Command,
-    short_help="A DOI's provenance: the commits of its file, and DataCite's activities.",
-    epilog=_examples("doiac history 10.80000/3mfp-6m52", "doiac history 10.80000/3mfp-6m52 --offline"),
+    short_help="Provenance: commits, applies, DataCite's activities; out-of-band changes flagged.",
+    epilog=_examples(
+        "doiac history 10.80000/3mfp-6m52",
+        "doiac history 10.80000/3mfp-6m52 --offline",
+        "doiac history --all --since 2026-01-01 --format json",
+    ),
 )
 def history(
-    doi: ShowDoiArgument,
+    doi: HistoryDoiArgument = None,
+    all_dois: AllFlag = False,
+    since: SinceOption = None,
+    output: HistoryFormat = "text",
     limit: LimitOption = 50,
-    offline: OfflineFlag = False,
+    offline: GitOnlyFlag = False,
     config_path: ConfigOption = None,
 ) -> None:
     """List the git commits that touched the DOI's file (author, date, pull request, field changes),
-    newest first, then DataCite's own record of changes to it (/dois/{doi}/activities).
+    newest first, the applies recorded in git (refs/notes/doiac), then DataCite's own record of
+    changes to it (/dois/{doi}/activities). A DataCite change no recorded apply explains (an edit
+    in Fabrica, through MDS, by another tool) is flagged out-of-band.
 
+    With --all, every DOI with a file is read and only the out-of-band changes are listed.
     DataCite records only the repository account behind a change, never the person.
     """
-    typer.echo(render_history(history_command.run(config_path, doi, offline=offline, limit=limit)), nl=False)
+    history_command.check_arguments(doi, all_dois=all_dois, since=since, offline=offline)
+    if all_dois:
+        audit = history_command.run_all(config_path, since=since, progress=_live_progress())
+        typer.echo(_json_text(audit_data(audit)) if output == "json" else render_audit(audit), nl=False)
+        return
+    assert doi is not None
+    found = history_command.run(config_path, doi, offline=offline, limit=limit)
+    typer.echo(_json_text(history_data(found)) if output == "json" else render_history(found), nl=False)
+
+
+def _json_text(data: object) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 _INTERRUPTED = (

@@ -177,13 +177,25 @@ class DataCiteClient:
         if response.status_code == 401:
             raise ApiAuthError("POST", f"{self.base_url}/dois/validate", 401, _titles(response))
 
-    def activities(self, doi: str) -> list[dict[str, Any]]:
-        """The audit trail of one DOI (who changed it, when), oldest first; [] when it cannot be seen."""
-        response = self._checked("GET", _doi_path(doi) + "/activities", {200, 404})
-        if response.status_code == 404:
-            return []
-        data = _json(response, "GET", _doi_path(doi) + "/activities").get("data")
-        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+    def activities(self, doi: str, *, page_size: int = 1000) -> list[dict[str, Any]]:
+        """The audit trail of one DOI (who changed it, when), in DataCite's order; [] when none is shown.
+
+        Pages are asked for by number, never through `links.next`, which drops the DOI filter
+        (reference §13.1); DataCite serves at most 10,000 results of one query.
+        """
+        path = _doi_path(doi) + "/activities"
+        items: list[dict[str, Any]] = []
+        for number in range(1, 10_000 // page_size + 1):
+            params = {"page[size]": str(page_size), "page[number]": str(number)}
+            response = self._checked("GET", path, {200, 404}, params=params)
+            if response.status_code == 404:
+                break
+            data = _json(response, "GET", path).get("data")
+            page = [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+            items += page
+            if len(page) < page_size:
+                break
+        return items
 
     def list_dois(
         self, *, client_id: str, page_size: int = 1000, filters: Mapping[str, str] | None = None

@@ -105,6 +105,25 @@ def file_log(top: str | Path, path: str, *, limit: int = 50) -> list[FileChange]
     return changes
 
 
+def merged_by(top: str | Path, sha: str) -> str | None:
+    """The subject of the merge commit that brought `sha` into HEAD's first-parent line, if any.
+
+    That is the first merge after `sha` whose first parent does not already contain it: the merge
+    of the branch `sha` was made on (a pull request's merge), not a later merge of anything else.
+    """
+    result = _git(
+        top, "log", "--merges", "--ancestry-path", "--reverse", "--format=%H %P%x1f%s", f"{sha}..HEAD"
+    )
+    if result is None:
+        return None
+    for line in result.stdout.decode("utf-8", "replace").splitlines():
+        parents, _, subject = line.partition("\x1f")
+        first = parents.split()[1] if len(parents.split()) > 1 else ""
+        if first and _git(top, "merge-base", "--is-ancestor", sha, first) is None:
+            return subject
+    return None
+
+
 def file_at(top: str | Path, revision: str, path: str) -> bytes | None:
     """The bytes of `path` (relative to `top`) at `revision` (`sha`, `sha^`), or None if it has none."""
     result = _git(top, "cat-file", "blob", f"{revision}:{path}")

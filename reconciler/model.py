@@ -272,6 +272,35 @@ class Unmanaged:
 
 
 @dataclass(frozen=True)
+class Drift:
+    """A DOI changed at DataCite since doiac last applied it, in fields git has not changed since.
+
+    Not a change: apply leaves it alone until someone chooses a side (import the live values
+    into the file, or apply the file's with --target).
+    """
+
+    doi: str
+    repository: str
+    path: str | None
+    diffs: tuple[FieldDiff, ...]
+    """DataCite's value (before) against the file's (after): what keeping git would write back."""
+    applied_commit: str
+    """The commit whose apply of this DOI is the last one recorded."""
+    applied_updated: str | None
+    """DataCite's `updated` right after that apply."""
+    live_updated: str | None
+    changed_by: str | None = None
+    """The account DataCite's activities name for the newest change since (None: not shown yet)."""
+    changed_at: str | None = None
+    channel: str | None = None
+    """The `source` DataCite recorded for that change (fabricaForm, mds, api), when it says."""
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(sorted({d.attribute for d in self.diffs}))
+
+
+@dataclass(frozen=True)
 class Plan:
     """Every change needed to make DataCite match the files, and what stands in the way."""
 
@@ -282,6 +311,8 @@ class Plan:
     unmanaged: tuple[Unmanaged, ...] = ()
     desired_digest: str = ""
     """Digest of every desired record the plan was made from (apply of a saved plan checks it)."""
+    drifted: tuple[Drift, ...] = ()
+    """DOIs changed at DataCite only, since their last recorded apply: shown, never applied."""
 
     @property
     def is_applyable(self) -> bool:
@@ -385,3 +416,13 @@ class ApplyNote:
     dois: tuple[AppliedDoi, ...]
     plan_commit: str | None = None
     """The commit the applied plan was made from, when not `commit` (a reviewed plan applied on merge)."""
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One entry of DataCite's audit trail of the DOI."""
+
+    date: str
+    action: str
+    by: str | None
+    changes: dict[str, Any]

@@ -10,7 +10,18 @@ from typing import Any
 
 from .__about__ import __version__
 from .core.doi import path_problem
-from .model import MISSING, Action, Change, FieldDiff, Plan, PlanContext, PlanProblem, Severity, Unmanaged
+from .model import (
+    MISSING,
+    Action,
+    Change,
+    Drift,
+    FieldDiff,
+    Plan,
+    PlanContext,
+    PlanProblem,
+    Severity,
+    Unmanaged,
+)
 from .schemas import check_schema
 
 FORMAT_VERSION = 1
@@ -55,18 +66,57 @@ def plan_to_dict(plan: Plan, context: PlanContext) -> dict[str, Any]:
         ],
         "unmanaged": [{"doi": u.doi, "state": u.state, "repository": u.repository} for u in plan.unmanaged],
         "anonymous": list(context.anonymous),
+        "drift": [_drift_to_dict(drift) for drift in plan.drifted],
     }
 
 
-def _change_to_dict(change: Change) -> dict[str, Any]:
-    diffs = []
-    for diff in change.diffs:
+def _diffs_to_list(diffs: tuple[FieldDiff, ...]) -> list[dict[str, Any]]:
+    listed = []
+    for diff in diffs:
         item: dict[str, Any] = {"pointer": diff.pointer}
         if diff.before is not MISSING:
             item["before"] = diff.before
         if diff.after is not MISSING:
             item["after"] = diff.after
-        diffs.append(item)
+        listed.append(item)
+    return listed
+
+
+def _diffs_from_list(data: list[dict[str, Any]]) -> tuple[FieldDiff, ...]:
+    return tuple(FieldDiff(d["pointer"], d.get("before", MISSING), d.get("after", MISSING)) for d in data)
+
+
+def _drift_to_dict(drift: Drift) -> dict[str, Any]:
+    return {
+        "doi": drift.doi,
+        "repository": drift.repository,
+        "path": drift.path,
+        "applied_commit": drift.applied_commit,
+        "applied_updated": drift.applied_updated,
+        "live_updated": drift.live_updated,
+        "changed_by": drift.changed_by,
+        "changed_at": drift.changed_at,
+        "channel": drift.channel,
+        "diffs": _diffs_to_list(drift.diffs),
+    }
+
+
+def _drift(data: dict[str, Any]) -> Drift:
+    return Drift(
+        doi=data["doi"],
+        repository=data["repository"],
+        path=data["path"],
+        diffs=_diffs_from_list(data["diffs"]),
+        applied_commit=data["applied_commit"],
+        applied_updated=data["applied_updated"],
+        live_updated=data["live_updated"],
+        changed_by=data["changed_by"],
+        changed_at=data["changed_at"],
+        channel=data["channel"],
+    )
+
+
+def _change_to_dict(change: Change) -> dict[str, Any]:
     return {
         "doi": change.doi,
         "action": change.action.value,
@@ -78,7 +128,7 @@ def _change_to_dict(change: Change) -> dict[str, Any]:
         "one_way": change.is_one_way,
         "fingerprint": change.fingerprint,
         "notes": list(change.notes),
-        "diffs": diffs,
+        "diffs": _diffs_to_list(change.diffs),
         **({"cited": {"before": change.cited[0], "after": change.cited[1]}} if change.cited else {}),
     }
 
@@ -152,6 +202,7 @@ def _plan(data: dict[str, Any]) -> Plan:
         ),
         unmanaged=tuple(Unmanaged(u["doi"], u["state"], u["repository"]) for u in data["unmanaged"]),
         desired_digest=data["desired_digest"],
+        drifted=tuple(_drift(drift) for drift in data.get("drift", ())),
     )
 
 
@@ -164,9 +215,7 @@ def _change(data: dict[str, Any]) -> Change:
         path=data["path"],
         state_before=data["state_before"],
         state_after=data["state_after"],
-        diffs=tuple(
-            FieldDiff(d["pointer"], d.get("before", MISSING), d.get("after", MISSING)) for d in data["diffs"]
-        ),
+        diffs=_diffs_from_list(data["diffs"]),
         event=data["event"],
         notes=tuple(data["notes"]),
         fingerprint=data["fingerprint"],

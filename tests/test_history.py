@@ -134,12 +134,15 @@ def test_datacite_activities_newest_first_from_the_sandbox(three: Repo) -> None:
         )
         assert status in {200, 201}, body
     found = history.run(three.config, DOI)
-    assert [a.action for a in found.activities] == ["update", "create"]
-    update, create = found.activities
+    assert [t.activity.action for t in found.activities] == ["update", "create"]
+    update, create = (t.activity for t in found.activities)
     assert update.changes["url"] == [None, "https://data.example.org/records/1"]
     assert update.date >= create.date
     assert update.by
     assert len(found.commits) == 3  # online, the commits are there as well
+    # Written by a client, not by an apply git records: both are out-of-band.
+    assert [t.out_of_band for t in found.activities] == [True, True]
+    assert found.applies == ()
 
 
 def test_activities_of_a_doi_without_a_file(repo: Repo) -> None:
@@ -148,7 +151,7 @@ def test_activities_of_a_doi_without_a_file(repo: Repo) -> None:
         assert clients["EXAMPLE.REPO"].create({"doi": "10.80000/only-live"})[0] == 201
     found = history.run(repo.config, "10.80000/only-live")
     assert (found.path, found.commits) == (None, ())
-    assert [a.action for a in found.activities] == ["create"]
+    assert [t.activity.action for t in found.activities] == ["create"]
 
 
 def test_activities_are_ordered_by_version_then_time() -> None:
@@ -172,7 +175,9 @@ def test_render_shows_subjects_pointers_and_activities(three: Repo) -> None:
     activity = history.Activity(
         "2025-03-04T10:15:02Z", "update", "https://api/repositories/x.y", {"url": ["a", "b"]}
     )
-    text = render_history(history.History(found.doi, found.path, found.commits, (activity,)))
+    text = render_history(
+        history.History(found.doi, found.path, found.commits, (history.Traced(activity, None),))
+    )
     for subject in ("Add sensor readings", "Fix title (#7)", "Merge pull request #12 from x/y"):
         assert subject in text
     assert '~ /titles/0/title: "Sensor readings 2024" → "Sensor readings 2025"' in text
@@ -180,7 +185,7 @@ def test_render_shows_subjects_pointers_and_activities(three: Repo) -> None:
     assert MOVED in text
     assert text.index("Merge pull request #12") < text.index("Fix title (#7)") < text.index("Add sensor")
     assert 'url: "a" → "b"' in text
-    assert "by https://api/repositories/x.y" in text
+    assert "by x.y  OUT-OF-BAND: no recorded apply made this change" in text
 
 
 def test_render_without_commits_or_activities() -> None:

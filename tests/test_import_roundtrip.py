@@ -67,7 +67,7 @@ def _seed_legacy(site: Site, data: dict[str, Any]) -> None:
     blank = Row(data["doi"].upper(), ACCOUNT, "draft", None, {}, now, now)
     attributes = {**{k: v for k, v in data.items() if k != "state"}, "event": "publish"}
     row = write(client, blank, data["doi"], attributes, method="PUT").row
-    site.server.store.save_many([(row, index_document(row))], who="legacy")
+    site.server.store.save_many([(row, index_document(row))])
 
 
 def _seed(

@@ -213,6 +213,7 @@ EXPECTED = [
     ".github/workflows/doiac-plan.yml",
     ".github/workflows/doiac-plan-comment.yml",
     ".github/workflows/doiac-apply.yml",
+    ".github/workflows/doiac-drift.yml",
     ".pre-commit-config.yaml",
     ".gitignore",
     "README.md",
@@ -331,7 +332,7 @@ def test_readme_explains_the_files_the_loop_and_the_commands(scaffold: tuple[Pat
 
 # -- the workflows --------------------------------------------------------------------------------
 
-WORKFLOWS = ("doiac-plan.yml", "doiac-plan-comment.yml", "doiac-apply.yml")
+WORKFLOWS = ("doiac-plan.yml", "doiac-plan-comment.yml", "doiac-apply.yml", "doiac-drift.yml")
 
 
 def _workflow(root: Path, name: str) -> tuple[str, dict[str, Any]]:
@@ -395,9 +396,14 @@ def test_plan_runs_on_pull_requests_and_apply_on_main_with_approval(
     assert apply["on"]["push"]["branches"] == ["main"]
     assert apply["permissions"] == {"contents": "read"}
     assert apply["concurrency"]["cancel-in-progress"] is False
-    (job,) = apply["jobs"].values()
+    reviewed, job = apply["jobs"].values()
+    assert "environment" not in reviewed  # shows the plan before the approval the environment asks
+    assert job["needs"] == "reviewed"
     assert job["environment"] == "datacite"
-    assert "doiac apply --auto-approve" in " ".join(step.get("run", "") for step in job["steps"])
+    assert "doiac apply" in " ".join(step.get("run", "") for step in job["steps"])
+    _, drift = _workflow(root, "doiac-drift.yml")
+    assert set(drift["on"]) == {"schedule", "workflow_dispatch"}
+    assert drift["permissions"] == {"contents": "read", "issues": "write"}
 
 
 def test_workflows_pass_actionlint(scaffold: tuple[Path, init.Scaffolded]) -> None:
@@ -599,6 +605,7 @@ OWN_WORKFLOWS = {
     "plan.yml": "doiac-plan.yml",
     "apply.yml": "doiac-apply.yml",
     "plan-comment.yml": "doiac-plan-comment.yml",
+    "drift.yml": "doiac-drift.yml",
 }
 _INSTALL_HERE = re.compile(
     r"( *)# This workflow runs in doiac's own repository.*?\n(?: *#.*\n)*"

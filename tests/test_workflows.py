@@ -14,6 +14,8 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,16 +23,25 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from reconciler.config import load_config
+from reconciler.datacite import DataCiteClient
+from reconciler.environment import SANDBOX_PASSWORD, open_endpoint
+
+from .helpers.gitrepo import commit, git, isolate_git
+
 PROJECT = Path(__file__).resolve().parents[1]
 WORKFLOWS = PROJECT / ".github" / "workflows"
-PLAN, APPLY, COMMENT = (WORKFLOWS / name for name in ("plan.yml", "apply.yml", "plan-comment.yml"))
+PLAN, APPLY, COMMENT, DRIFT = (
+    WORKFLOWS / name for name in ("plan.yml", "apply.yml", "plan-comment.yml", "drift.yml")
+)
 ACTION = PROJECT / "action.yml"
-FILES = (PLAN, APPLY, COMMENT, ACTION)
+FILES = (PLAN, APPLY, COMMENT, DRIFT, ACTION)
 BIN = PROJECT / ".venv" / "bin"
 MARKER = "<!-- doiac plan -->"
 REPO = "example/dois"
 FORK = "someone/dois-fork"
 HEAD_SHA = "a" * 40
+MERGE_SHA = "c" * 40
 TOKEN = "ghs_test-token"
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 # A human's comment, and a human's comment that starts with the marker: neither may be edited.
@@ -40,11 +51,12 @@ HUMAN = [
 ]
 
 GH_STUB = r"""
-import json, os, subprocess, sys
+import json, os, shutil, subprocess, sys
 
 state = os.environ["GH_STUB_DIR"]
 args = sys.argv[1:]
-valued = {"--method", "-X", "-F", "--field", "-f", "--raw-field", "--jq", "-q", "-H", "--input"}
+valued = {"--method", "-X", "-F", "--field", "-f", "--raw-field", "--jq", "-q", "-H", "--input",
+          "--repo", "-R", "--name", "-n", "--dir", "-D"}
 opts, positional, i = {}, [], 0
 while i < len(args):
     if args[i] in valued:
@@ -53,31 +65,77 @@ while i < len(args):
     else:
         positional.append(args[i])
         i += 1
-fields = dict(f.split("=", 1) for f in opts.get("-F", []))
-body = None
-if fields.get("body", "").startswith("@"):
-    with open(fields["body"][1:], encoding="utf-8") as f:
-        body = f.read()
+
+
+def load(name, default):
+    path = os.path.join(state, name)
+    if not os.path.exists(path):
+        return default
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def save(name, data):
+    with open(os.path.join(state, name), "w", encoding="utf-8") as f:
+        json.dump(data, f)
+
+
+def log(call):
+    with open(os.path.join(state, "calls.jsonl"), "a", encoding="utf-8") as f:
+        f.write(json.dumps(call) + "\n")
+
+
+if positional[:2] == ["run", "download"]:
+    # An artifact of another run: tests put its files in artifacts/<run>/<name>/.
+    run, name, folder = positional[2], opts["--name"][0], opts.get("--dir", ["."])[0]
+    log({"args": args, "method": "DOWNLOAD", "endpoint": f"runs/{run}/{name}", "body": None,
+         "token": os.environ.get("GH_TOKEN")})
+    source = os.path.join(state, "artifacts", run, name)
+    if not os.path.isdir(source):
+        sys.exit(f"no artifact {name} in run {run}")
+    shutil.copytree(source, folder, dirs_exist_ok=True)
+    sys.exit(0)
+
+fields = {}
+for flag in ("-F", "-f"):
+    for item in opts.get(flag, []):
+        key, value = item.split("=", 1)
+        if flag == "-F" and value.startswith("@"):
+            with open(value[1:], encoding="utf-8") as f:
+                value = f.read()
+        fields[key] = value
+body = fields.get("body")
 method = opts.get("--method", ["GET"])[0]
 endpoint = [p for p in positional if not p.startswith("-")][-1]
-call = {"args": args, "method": method, "endpoint": endpoint, "body": body, "token": os.environ.get("GH_TOKEN")}
-with open(os.path.join(state, "calls.jsonl"), "a", encoding="utf-8") as log:
-    log.write(json.dumps(call) + "\n")
-with open(os.path.join(state, "comments.json"), encoding="utf-8") as f:
-    comments = json.load(f)
-if method == "GET" and endpoint.endswith("/comments"):
+path = endpoint.split("?", 1)[0]
+log({"args": args, "method": method, "endpoint": endpoint, "body": body, "fields": fields,
+     "token": os.environ.get("GH_TOKEN")})
+comments, issues, gets = load("comments.json", []), load("issues.json", []), load("gets.json", {})
+parts = path.split("/")
+if method == "GET" and path.endswith("/comments"):
     answer = comments
+elif method == "GET" and parts[-1] == "issues":
+    answer = [i for i in issues if i["state"] == "open"]
+elif method == "GET" and path in gets:
+    answer = gets[path]
 elif method == "GET":
-    with open(os.path.join(state, "pulls.json"), encoding="utf-8") as f:
-        answer = json.load(f)[endpoint.rsplit("/", 1)[1]]  # KeyError: a 404
+    answer = load("pulls.json", {})[parts[-1]]  # KeyError: a 404
+elif method == "POST" and parts[-1] == "issues":
+    answer = {"number": 500 + len(issues), "title": fields["title"], "body": body, "state": "open",
+              "user": {"login": "github-actions[bot]", "type": "Bot"}}
+    issues.append(answer)
 elif method == "POST":
-    answer = {"id": 100 + len(comments), "body": body, "user": {"login": "github-actions[bot]", "type": "Bot"}}
+    answer = {"id": 100 + len(comments), "body": body, "user": {"login": "github-actions[bot]", "type": "Bot"},
+              "endpoint": path}
     comments.append(answer)
-else:
-    answer = next(c for c in comments if endpoint.endswith(f"/comments/{c['id']}"))
+elif "/issues/comments/" in path:
+    answer = next(c for c in comments if path.endswith(f"/comments/{c['id']}"))
     answer["body"] = body
-with open(os.path.join(state, "comments.json"), "w", encoding="utf-8") as f:
-    json.dump(comments, f)
+else:
+    answer = next(i for i in issues if path.endswith(f"/issues/{i['number']}"))
+    answer.update(fields)
+save("comments.json", comments)
+save("issues.json", issues)
 text = json.dumps(answer)
 if "--jq" in opts:
     text = subprocess.run(["jq", "-r", opts["--jq"][0]], input=text, capture_output=True, text=True, check=True).stdout
@@ -122,6 +180,11 @@ def evaluate(expr: str, ctx: dict[str, Any]) -> Any:
     for key in expr.split("."):
         value = value.get(key, "") if isinstance(value, dict) else ""
     return value
+
+
+def expand(text: str, ctx: dict[str, Any]) -> str:
+    """`text` with each `${{ }}` replaced by its value."""
+    return EXPRESSION.sub(lambda m: str(evaluate(m[1], ctx)), text)
 
 
 @dataclass
@@ -172,16 +235,15 @@ class Runner:
         inputs: dict[str, str] | None = None,
         env: dict[str, str] | None = None,
     ) -> Run:
+        """Every job of the file in order (each job's `needs` come before it), in one work tree."""
         data = load(path)
-        job = data["runs"] if "runs" in data else next(iter(data["jobs"].values()))
+        jobs = {"action": data["runs"]} if "runs" in data else data["jobs"]
         event_path = self.root / "event.json"
         event_path.write_text(json.dumps(event), encoding="utf-8")
-        github = {"event": event, "token": TOKEN, "repository": REPO}
+        github = {"event": event, "token": TOKEN, "repository": REPO, "server_url": "https://github.com"}
         ctx: dict[str, Any] = {"github": github, "secrets": secrets or {}, "vars": {}, "inputs": inputs or {}}
-        ctx |= {"steps": {}, "failed": False}
-        result = Run()
-        if "if" in job and not evaluate(job["if"], ctx):
-            return Run(ran=False)
+        ctx["needs"] = {}
+        result = Run(ran=False)
         base = {
             "PATH": f"{BIN}:{self.gh / 'bin'}:/usr/local/bin:/usr/bin:/bin",
             "HOME": str(self.root),
@@ -191,12 +253,31 @@ class Runner:
             "GITHUB_REPOSITORY": REPO,
             "GITHUB_SERVER_URL": "https://github.com",
             "GITHUB_RUN_ID": "4242",
+            "GITHUB_SHA": MERGE_SHA,
             "GITHUB_WORKSPACE": str(workdir),
             "GITHUB_EVENT_PATH": str(event_path),
             "GITHUB_STEP_SUMMARY": str(self.root / "summary.md"),
             "GH_STUB_DIR": str(self.gh),
             **(env or {}),
         }
+        for job_id, job in jobs.items():
+            ctx |= {"steps": {}, "failed": False}
+            needs = job.get("needs", [])
+            needed = [needs] if isinstance(needs, str) else needs
+            if any(ctx["needs"].get(n, {}).get("result") != "success" for n in needed):
+                continue
+            if "if" in job and not evaluate(job["if"], ctx):
+                continue
+            result.ran = True
+            self._steps(job, workdir, ctx, base, result)
+            outputs = {k: expand(str(v), ctx) for k, v in job.get("outputs", {}).items()}
+            verdict = "failure" if ctx["failed"] else "success"
+            ctx["needs"][job_id] = {"outputs": outputs, "result": verdict}
+        return result
+
+    def _steps(
+        self, job: dict[str, Any], workdir: Path, ctx: dict[str, Any], base: dict[str, str], result: Run
+    ) -> None:
         for step in job["steps"]:
             name = step.get("name") or step.get("id") or step.get("uses")
             skip = "uses" in step or "pip install" in step["run"]
@@ -206,9 +287,7 @@ class Runner:
             output = self.root / "output"
             output.write_text("", encoding="utf-8")
             step_env = {**job.get("env", {}), **step.get("env", {})}
-            values = {
-                k: EXPRESSION.sub(lambda m: str(evaluate(m[1], ctx)), str(v)) for k, v in step_env.items()
-            }
+            values = {k: expand(str(v), ctx) for k, v in step_env.items()}
             script = self.root / "step.sh"
             script.write_text(step["run"], encoding="utf-8")
             env = {**base, **values, "GITHUB_OUTPUT": str(output)}
@@ -220,7 +299,6 @@ class Runner:
             outputs = result.outputs[step.get("id", name)] = dict(line.split("=", 1) for line in lines)
             ctx["steps"][step.get("id", name)] = {"outputs": outputs}
             ctx["failed"] |= proc.returncode != 0
-        return result
 
 
 @pytest.fixture
@@ -237,6 +315,20 @@ def repo(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def cloned(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`repo` as a checkout: one commit, and an `origin` (a bare repository) to fetch and push notes."""
+    isolate_git(monkeypatch, tmp_path)
+    (repo / ".gitignore").write_text(".doiac/\n")
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, "Ann", "The DOI files", ".")
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", str(origin))
+    git(repo, "remote", "add", "origin", str(origin))
+    git(repo, "push", "-q", "origin", "main")
+    return repo
+
+
+@pytest.fixture
 def runner(tmp_path: Path) -> Runner:
     return Runner(tmp_path / "runner")
 
@@ -249,6 +341,16 @@ def pr_event(head_repo: str) -> dict[str, Any]:
 def workflow_run_event(head_repo: str = FORK) -> dict[str, Any]:
     run = {"id": 99, "event": "pull_request", "conclusion": "success", "head_sha": HEAD_SHA}
     return {"workflow_run": run | {"head_branch": "patch-1", "head_repository": {"full_name": head_repo}}}
+
+
+@contextmanager
+def sandbox_client(root: Path) -> Iterator[DataCiteClient]:
+    """Another client of the repository's embedded sandbox, as Fabrica would be."""
+    with (
+        open_endpoint(load_config(root / "doiac.yaml"), env={}) as endpoint,
+        DataCiteClient(endpoint.url, "EXAMPLE.REPO", SANDBOX_PASSWORD) as client,
+    ):
+        yield client
 
 
 def writes(runner: Runner) -> list[tuple[str, str]]:
@@ -270,6 +372,10 @@ def test_pull_request_gets_one_sticky_plan_comment(repo: Path, runner: Runner) -
     assert body.count(MARKER) == 1
     assert "10.80000/2jda-n732" in body
     assert "9 to create" in body
+    # Each file links to the pull request's head commit; a new DOI shows its metadata.
+    link = f"https://github.com/{REPO}/blob/{HEAD_SHA}/dois/10.80000/2jda-n732.yaml"
+    assert f"File [`dois/10.80000/2jda-n732.yaml`]({link})" in body
+    assert "@@ /titles @@" in body
     assert (repo / "plan.json").exists()
 
     # Merged and applied; the next push plans again: the same comment is updated, not a new one.
@@ -378,9 +484,13 @@ def test_apply_keeps_the_report_and_writes_the_summary(repo: Path, runner: Runne
     assert len(report) == 9
     assert {line["outcome"] for line in report} == {"done"}
     summary = (runner.root / "summary.md").read_text()
-    assert summary.startswith("## doiac apply\n")
+    assert summary.startswith(
+        "## The plan to apply\n\n**No reviewed plan**: this push merged no pull request."
+    )
+    assert "## doiac apply\n\nNo reviewed plan: this apply planned afresh.\n" in summary
     assert "**doiac apply succeeded**: Apply: 9 done, 0 failed, 0 refused as stale.\n" in summary
     assert "    ✓ 10.80000/2jda-n732" in summary  # the output, as an indented code block
+    assert "Nothing recorded in git to push." in run.log  # not a git checkout: nothing to push
 
     # A failed apply still says so on the summary page.
     (repo / "dois" / "10.80000" / "bad.yaml").write_text("doi: [\n")
@@ -389,6 +499,124 @@ def test_apply_keeps_the_report_and_writes_the_summary(repo: Path, runner: Runne
     summary = (runner.root / "summary.md").read_text()
     assert summary.count("## doiac apply") == 2
     assert "**doiac apply failed** (exit code 1): doiac: error: 1 error in the DOI files" in summary
+
+
+def reviewed(runner: Runner, workdir: Path, run_id: int = 4242) -> None:
+    """The plan run's `doiac-plan` artifact (upload-artifact, simulated), and the GitHub API answers
+    that lead the apply workflow from the merge commit to it."""
+    artifact = runner.gh / "artifacts" / str(run_id) / "doiac-plan"
+    artifact.mkdir(parents=True, exist_ok=True)
+    for name in ("plan.json", "comment.md"):
+        shutil.move(workdir / name, artifact / name)
+    runner.write("gets.json", {
+        f"repos/{REPO}/commits/{MERGE_SHA}/pulls": [{"number": 7, "head": {"sha": HEAD_SHA}}],
+        f"repos/{REPO}/actions/workflows/plan.yml/runs": {"workflow_runs": [{"id": run_id}]},
+    })  # fmt: skip
+
+
+def test_merge_applies_the_reviewed_plan_and_pushes_its_note(cloned: Path, runner: Runner) -> None:
+    assert not runner.run(PLAN, cloned, pr_event(REPO)).failed
+    reviewed(runner, cloned)
+    run = runner.run(APPLY, cloned, {"ref": "refs/heads/main"})
+    assert not run.failed, run.log
+    downloads = [c["endpoint"] for c in runner.calls() if c["method"] == "DOWNLOAD"]
+    assert downloads == ["runs/4242/doiac-plan", "runs/4242/doiac-plan"]  # shown, then applied
+    summary = (runner.root / "summary.md").read_text()
+    shown, applied = summary.split("## doiac apply")
+    assert shown.startswith("## The plan to apply\n\nThe plan reviewed on pull request #7 ([plan run]")
+    assert "9 to create" in shown  # the reviewed comment itself, before the approval
+    assert "Applied the plan reviewed on #7." in applied
+    assert "Apply: 9 done, 0 failed, 0 refused as stale." in applied
+    assert "doiac plan ·" not in applied  # the reviewed plan, not a fresh one
+    # The apply's note reached origin, on the applied commit.
+    head = git(cloned, "rev-parse", "HEAD").strip()
+    (line,) = git(
+        cloned, "--git-dir", str(cloned.parent / "origin.git"), "notes", "--ref=doiac", "show", head
+    ).splitlines()
+    note = json.loads(line)
+    assert note["run"] == f"https://github.com/{REPO}/actions/runs/4242"
+    assert len(note["dois"]) == 9
+
+
+def test_merge_after_the_live_record_moved_refuses_that_doi(cloned: Path, runner: Runner) -> None:
+    assert not runner.run(APPLY, cloned, {"ref": "refs/heads/main"}).failed
+    doi = "10.80000/2jda-n732"
+    path = cloned / "dois" / "10.80000" / "2jda-n732.yaml"
+    path.write_text(path.read_text().replace("publicationYear: 2024", "publicationYear: 2023"))
+    commit(cloned, "Bob", "Fix the year (#7)", ".")
+    assert not runner.run(PLAN, cloned, pr_event(REPO)).failed
+    reviewed(runner, cloned)
+    with sandbox_client(cloned) as client:  # between review and merge, someone edits it in Fabrica
+        assert (
+            client.update(doi, {"titles": [{"title": "Edited in Fabrica"}], "source": "fabricaForm"})[0]
+            == 200
+        )
+    run = runner.run(APPLY, cloned, {"ref": "refs/heads/main"})
+    assert run.codes["Apply"] == 1, run.log
+    summary = (runner.root / "summary.md").read_text()
+    assert "Applied the plan reviewed on #7." in summary
+    assert "**doiac apply failed** (exit code 1): Apply: 0 done, 0 failed, 1 refused as stale." in summary
+    assert f"! {doi}" in summary
+    assert run.codes["Push the apply notes"] == 0, run.log
+
+
+def test_merge_of_other_files_than_reviewed_plans_afresh_and_says_so(cloned: Path, runner: Runner) -> None:
+    assert not runner.run(PLAN, cloned, pr_event(REPO)).failed
+    reviewed(runner, cloned)
+    path = cloned / "dois" / "10.80000" / "2jda-n732.yaml"
+    path.write_text(path.read_text().replace("publicationYear: 2024", "publicationYear: 2023"))
+    commit(cloned, "Cy", "Another merge came first", ".")
+    run = runner.run(APPLY, cloned, {"ref": "refs/heads/main"})
+    assert not run.failed, run.log
+    summary = (runner.root / "summary.md").read_text()
+    assert (
+        "**The reviewed plan of #7 was not applied**: the saved plan does not match: the DOI files"
+        " (or the config's defaults) changed since the plan was made. Planning afresh."
+    ) in summary
+    assert "Apply: 9 done" in summary
+
+
+def test_drift_run_opens_updates_and_closes_one_issue(cloned: Path, runner: Runner) -> None:
+    doi = "10.80000/2jda-n732"
+    assert not runner.run(APPLY, cloned, {"ref": "refs/heads/main"}).failed
+    assert not runner.run(DRIFT, cloned, {}).failed  # nothing drifted: no issue
+    assert [c for c in runner.calls() if c["method"] == "POST"] == []
+    with sandbox_client(cloned) as client:
+        assert (
+            client.update(doi, {"titles": [{"title": "Edited in Fabrica"}], "source": "fabricaForm"})[0]
+            == 200
+        )
+
+    run = runner.run(DRIFT, cloned, {})
+    assert not run.failed, run.log
+    assert run.outputs["plan"]["drifted"] == "1"
+    (issue,) = json.loads((runner.gh / "issues.json").read_text())
+    assert issue["title"] == "doiac: DOIs changed at DataCite outside git"
+    body = issue["body"]
+    assert body.startswith("<!-- doiac drift -->\n**1 DOI(s) changed at DataCite since their last apply**")
+    assert f"- **`{doi}`**" in body
+    assert "`titles` changed at" in body
+    assert "by `example.repo` through `fabricaForm`" in body
+    assert f"`doiac import --force {doi}`" in body
+    assert f"`doiac apply --target {doi}`" in body
+
+    assert not runner.run(DRIFT, cloned, {}).failed  # still drifted: the same issue, updated
+    assert [(c["method"], c["endpoint"]) for c in runner.calls() if c["method"] != "GET"][-1] == (
+        "PATCH",
+        f"repos/{REPO}/issues/{issue['number']}",
+    )
+    assert len(json.loads((runner.gh / "issues.json").read_text())) == 1
+
+    # Keep git: apply the file over DataCite's change; the next run closes the issue.
+    kept = sh([str(BIN / "doiac"), "apply", "--auto-approve", "--target", doi], cwd=cloned,
+              env={"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(runner.root)})  # fmt: skip
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    run = runner.run(DRIFT, cloned, {})
+    assert not run.failed, run.log
+    assert run.outputs["plan"]["drifted"] == "0"
+    (issue,) = json.loads((runner.gh / "issues.json").read_text())
+    assert issue["state"] == "closed"
+    assert "No drift any more" in runner.comments()[-1]["body"]
 
 
 def test_action_passes_args_without_a_shell_expanding_them(repo: Path, runner: Runner) -> None:
@@ -458,7 +686,7 @@ def test_triggers_concurrency_and_permissions() -> None:
 
 @pytest.mark.parametrize(
     ("paths", "schema"),
-    [((PLAN, APPLY, COMMENT), "vendor.github-workflows"), ((ACTION,), "vendor.github-actions")],
+    [((PLAN, APPLY, COMMENT, DRIFT), "vendor.github-workflows"), ((ACTION,), "vendor.github-actions")],
     ids=["workflows", "action"],
 )
 def test_files_pass_their_schema(tmp_path: Path, paths: tuple[Path, ...], schema: str) -> None:
@@ -477,5 +705,5 @@ def test_files_pass_actionlint() -> None:
     actionlint = shutil.which("actionlint")
     if actionlint is None:
         pytest.skip("actionlint is not on PATH")
-    result = sh([actionlint, *(str(p) for p in (PLAN, APPLY, COMMENT))])
+    result = sh([actionlint, *(str(p) for p in (PLAN, APPLY, COMMENT, DRIFT))])
     assert result.returncode == 0, result.stdout + result.stderr

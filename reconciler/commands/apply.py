@@ -57,16 +57,8 @@ def check_applyable(
         )
 
     if saved is not None:
-        if saved.environment != config.environment and not (
-            config.environment.startswith("http") and saved.environment == config.environment.rstrip("/")
-        ):
-            raise PlanRefusedError(
-                f"the plan was made for {saved.environment}, the config now says {config.environment}"
-            )
-        if plan.desired_digest != desired_digest(desired.records):
-            raise PlanRefusedError(
-                "the DOI files (or the config's defaults) changed since the plan was made; plan again"
-            )
+        if mismatch := saved_plan_mismatch(plan, saved, config, desired):
+            raise PlanRefusedError(f"{mismatch}; plan again")
         _check_saved_changes(plan, config, desired)
     one_way = sum(change.is_one_way for change in plan.changes)
     if one_way > config.limits.max_one_way and not allow_bulk:
@@ -74,6 +66,19 @@ def check_applyable(
             f"the plan has {one_way:,} one-way changes (leaving draft, deleting drafts), more than"
             f" limits.max_one_way ({config.limits.max_one_way:,}); check it, then pass --allow-bulk"
         )
+
+
+def saved_plan_mismatch(plan: Plan, saved: PlanContext, config: Config, desired: Desired) -> str | None:
+    """Why a saved plan is not a plan of these files for this environment, or None when it is."""
+    if saved.environment != config.environment and not (
+        config.environment.startswith("http") and saved.environment == config.environment.rstrip("/")
+    ):
+        return f"the plan was made for {saved.environment}, the config now says {config.environment}"
+    if plan.desired_digest != desired_digest(desired.records):
+        return "the DOI files (or the config's defaults) changed since the plan was made"
+    if saved.anonymous:
+        return f"the plan was made without the password of {', '.join(saved.anonymous)} (--anonymous)"
+    return None
 
 
 def _check_saved_changes(plan: Plan, config: Config, desired: Desired) -> None:
@@ -179,8 +184,8 @@ def run_url(env: Mapping[str, str]) -> str | None:
 def record_in_git(config: Config, planned: Planned, report: ApplyReport, env: Mapping[str, str]) -> Applied:
     """Append the apply to the note of the commit it applied; never a commit it did not apply."""
     commit = files_commit(config)
-    if commit is None:
-        return Applied(planned, report, not_noted="not recorded in git: the config is not in a git work tree")
+    if commit is None:  # no git at all: nothing to record in, nothing to warn about
+        return Applied(planned, report)
     if commit.endswith("+uncommitted"):
         return Applied(
             planned, report, not_noted="not recorded in git: the DOI files differ from the last commit"
@@ -209,6 +214,8 @@ class Steps:
     """Ask before writing (the flag: the plan was saved); raise to stop."""
     on_outcome: Callable[[Outcome], None] | None = None
     progress: Progress | None = None
+    on_replan: Callable[[str], None] = lambda _: None
+    """Say why a saved plan is set aside for a fresh one (--replan-if-changed)."""
 
 
 def run(
@@ -221,9 +228,12 @@ def run(
     report: Path | None = None,
     lock_timeout: float = 0.0,
     deadline: float | None = None,
+    replan_if_changed: bool = False,
     env: Mapping[str, str],
 ) -> Applied:
     """`doiac apply`: plan afresh (or take a saved plan), check it, confirm, apply, read back."""
+    if replan_if_changed and plan_file is None:
+        raise UsageError("--replan-if-changed needs a saved PLAN")
     until = deadline_after(deadline)
     config = open_config(config_path)
     desired = valid_desired(config)
@@ -235,6 +245,11 @@ def run(
         apply_lock(config, env, timeout=lock_timeout),
         connect(config, deadline=until) as (endpoint, clients),
     ):
+        if saved is not None and replan_if_changed:
+            mismatch = saved_plan_mismatch(saved[0], saved[1], config, desired)
+            if mismatch is not None:
+                steps.on_replan(f"the saved plan does not match: {mismatch}. Planning afresh.")
+                saved = None
         if saved is None:
             planned = plan_dois(config, desired, endpoint, clients, targets=wanted, progress=steps.progress)
             steps.on_plan(planned)

@@ -9,17 +9,21 @@ commits, and offline there are no activities.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .. import git
 from ..config import open_config
 from ..core.diff import diff_records
+from ..core.provenance import applies_of, channel_of, explain, instant, parse_activities, parse_notes
+from ..datacite import Progress
 from ..errors import SourceError, UsageError
 from ..files import parse_source
-from ..model import MISSING, FieldDiff
+from ..model import MISSING, Activity, AppliedDoi, ApplyNote, Config, FieldDiff
+from ..workers import run_all as run_all_jobs
 from .adopt import files_by_doi, parse_dois, repository_of
 from .plan import connect
 
@@ -43,13 +47,19 @@ class Commit:
 
 
 @dataclass(frozen=True)
-class Activity:
-    """One entry of DataCite's audit trail of the DOI."""
+class Traced:
+    """One DataCite activity of the DOI, and the recorded apply that made it (None: out-of-band)."""
 
-    date: str
-    action: str
-    by: str | None
-    changes: dict[str, Any]
+    activity: Activity
+    apply: ApplyNote | None
+
+    @property
+    def out_of_band(self) -> bool:
+        return self.apply is None
+
+    @property
+    def channel(self) -> str | None:
+        return channel_of(self.activity)
 
 
 @dataclass(frozen=True)
@@ -59,12 +69,45 @@ class History:
     """The DOI's file relative to the config's root; None when it has none."""
     commits: tuple[Commit, ...]
     """Newest first."""
-    activities: tuple[Activity, ...]
+    activities: tuple[Traced, ...]
     """Newest first; () when offline."""
+    applies: tuple[tuple[ApplyNote, AppliedDoi], ...] = ()
+    """The applies of the DOI recorded in git (refs/notes/doiac), newest first."""
+
+
+@dataclass(frozen=True)
+class Found:
+    """One out-of-band change of an audit: a DOI, its file, and the activity no apply explains."""
+
+    doi: str
+    path: str | None
+    traced: Traced
+
+
+@dataclass(frozen=True)
+class Audit:
+    """`doiac history --all`: every out-of-band change to the managed DOIs since a time."""
+
+    since: str | None
+    dois: int
+    """DOIs whose activities were read."""
+    found: tuple[Found, ...]
+    """Newest first."""
+
+
+def check_arguments(doi: str | None, *, all_dois: bool, since: str | None, offline: bool) -> None:
+    """A UsageError for a combination of arguments `doiac history` cannot answer."""
+    if all_dois == (doi is not None):
+        raise UsageError("name a DOI, or pass --all (not both)")
+    if since is not None and not all_dois:
+        raise UsageError("--since goes with --all")
+    if all_dois and offline:
+        raise UsageError("--all reads DataCite's activities: it cannot be --offline")
 
 
 def run(config_path: Path | None, doi: str, *, offline: bool = False, limit: int = 50) -> History:
-    """`doiac history DOI`: the commits that touched the DOI's file, and DataCite's activities for it."""
+    """`doiac history DOI`: the commits that touched the DOI's file, the applies git records, and
+    DataCite's activities for it, each flagged when no recorded apply explains it."""
     config = open_config(config_path)
     (wanted,) = parse_dois([doi])
     repository = repository_of(config, wanted)
@@ -74,11 +117,60 @@ def run(config_path: Path | None, doi: str, *, offline: bool = False, limit: int
     found = files_by_doi(config).get(wanted)
     path = found.resolve().relative_to(root.resolve()).as_posix() if found is not None else None
     commits = file_commits(found, limit=limit) if found is not None else ()
-    activities: tuple[Activity, ...] = ()
+    applies = applies_of(_notes(config), wanted, config.environment)
+    activities: tuple[Traced, ...] = ()
     if not offline:
         with connect(config) as (_, clients):
-            activities = parse_activities(clients[repository.id].activities(wanted))
-    return History(wanted, path, commits, activities)
+            read = parse_activities(clients[repository.id].activities(wanted))
+        activities = tuple(Traced(activity, explain(activity, applies)) for activity in read)
+    return History(wanted, path, commits, activities, tuple(applies))
+
+
+def run_all(config_path: Path | None, *, since: str | None = None, progress: Progress | None = None) -> Audit:
+    """`doiac history --all`: the activities of every DOI with a file that no recorded apply explains."""
+    config = open_config(config_path)
+    cutoff = parse_since(since) if since is not None else None
+    root = Path(config.root).resolve()
+    files = {doi: path.resolve().relative_to(root).as_posix() for doi, path in files_by_doi(config).items()}
+    owners = {doi: owner.id for doi in files if (owner := repository_of(config, doi)) is not None}
+    notes = _notes(config)
+    found: list[tuple[float, Found]] = []
+    jobs = sorted(owners.items())
+    lock, done = threading.Lock(), [0]
+    with connect(config) as (_, clients):
+
+        def read(job: tuple[str, str]) -> tuple[Activity, ...]:
+            doi, repository = job
+            activities = parse_activities(clients[repository].activities(doi))
+            with lock:
+                done[0] += 1
+                if progress is not None:
+                    progress("activities", done[0], len(jobs))
+            return activities
+
+        for (doi, _), activities in zip(jobs, run_all_jobs(read, jobs, workers=4), strict=True):
+            applies = applies_of(notes, doi, config.environment)
+            for activity in activities:
+                at = instant(activity.date)
+                traced = Traced(activity, explain(activity, applies))
+                if traced.out_of_band and (cutoff is None or at >= cutoff):
+                    found.append((at, Found(doi, files.get(doi), traced)))
+    found.sort(key=lambda pair: pair[0], reverse=True)
+    return Audit(since, len(jobs), tuple(item for _, item in found))
+
+
+def parse_since(text: str) -> float:
+    """`2026-01-31` or an ISO 8601 time as a POSIX time (UTC unless the text says otherwise)."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--since {text!r} is not a date (2026-01-31) or an ISO 8601 time") from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def _notes(config: Config) -> list[ApplyNote]:
+    top = git.work_tree(config.root)
+    return parse_notes(git.notes(top)) if top is not None else []
 
 
 def file_commits(path: Path, *, limit: int = 50) -> tuple[Commit, ...]:
@@ -95,11 +187,11 @@ def file_commits(path: Path, *, limit: int = 50) -> tuple[Commit, ...]:
         before = None if change.status == "A" else git.file_at(top, f"{change.sha}^", change.old_path)
         after = None if change.status == "D" else git.file_at(top, change.sha, change.path)
         diffs = _diffs(before, after, change.old_path, change.path, change.sha)
-        commits.append(
-            Commit(
-                change.sha, change.author, change.date, change.subject, pull_request(change.subject), diffs
-            )
-        )
+        number = pull_request(change.subject)
+        if number is None:  # a commit of a pull request's branch: the merge that brought it in says
+            merge = git.merged_by(top, change.sha)
+            number = pull_request(merge) if merge is not None else None
+        commits.append(Commit(change.sha, change.author, change.date, change.subject, number, diffs))
     return tuple(commits)
 
 
@@ -120,34 +212,3 @@ def _diffs(before: bytes | None, after: bytes | None, old: str, new: str, sha: s
 
 def _data(raw: bytes | None, name: str) -> dict[str, Any]:
     return {} if raw is None else dict(parse_source(raw, name).data)
-
-
-def parse_activities(items: list[dict[str, Any]]) -> tuple[Activity, ...]:
-    """DataCite's activity objects (§13.2) as Activities, newest first (by version, then time)."""
-    ordered = []
-    for item in items:
-        attributes = item.get("attributes")
-        if not isinstance(attributes, dict):
-            continue
-        date = str(attributes.get("prov:generatedAtTime") or "")
-        by = attributes.get("prov:wasAttributedTo")
-        changes = attributes.get("changes")
-        version = attributes.get("version")
-        activity = Activity(
-            date,
-            str(attributes.get("action") or ""),
-            by if isinstance(by, str) else None,
-            changes if isinstance(changes, dict) else {},
-        )
-        rank = version if isinstance(version, int) and not isinstance(version, bool) else -1
-        ordered.append(((rank, _instant(date)), activity))
-    ordered.sort(key=lambda pair: pair[0], reverse=True)
-    return tuple(activity for _, activity in ordered)
-
-
-def _instant(date: str) -> float:
-    """The time of an activity as a number, so `…:00Z` and `…:00.000Z` compare equal; 0 if unreadable."""
-    try:
-        return datetime.fromisoformat(date.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return 0.0

@@ -66,7 +66,7 @@ def run(
     planned += [(f"schemas/{name}", read_text(schema_dir() / name)) for name in SCHEMA_FILES]
     planned += [
         (f".github/workflows/{name}", _fill(f"workflows/{name}", values))
-        for name in ("doiac-plan.yml", "doiac-plan-comment.yml", "doiac-apply.yml")
+        for name in ("doiac-plan.yml", "doiac-plan-comment.yml", "doiac-apply.yml", "doiac-drift.yml")
     ]
     planned += [
         (".pre-commit-config.yaml", _fill("pre-commit-config.yaml", values)),

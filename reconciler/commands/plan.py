@@ -21,9 +21,10 @@ from ..environment import Endpoint, open_endpoint, password_for
 from ..errors import ApiAuthError, CredentialsError, UsageError
 from ..files import write_text
 from ..git import has_uncommitted, head_commit
-from ..model import Config, DesiredRecord, Plan, PlanContext
+from ..model import Config, DesiredRecord, LiveRecord, Plan, PlanContext
 from ..pacing import Deadline, RateBudget
 from ..planfile import render_plan_json
+from .drift import find_drift
 from .validate import Desired, valid_desired
 
 
@@ -75,7 +76,9 @@ def plan_dois(
 ) -> Planned:
     """Read the live DOIs through `clients` and plan the changes to the valid desired records."""
     before = sum(c.requests for c in clients.values())
-    plan = plan_live(clients, desired.records, config, targets=targets, progress=progress)
+    plan, fresh = _plan_live(clients, desired.records, config, targets=targets, progress=progress)
+    # A DOI named with --target is planned as its file says: that is how a team keeps git over drift.
+    plan = find_drift(config, plan, fresh, endpoint.name, clients, keep=targets or frozenset())
     context = PlanContext(
         environment=endpoint.name,
         endpoint=endpoint.url,
@@ -101,15 +104,27 @@ def plan_live(
 
     With `targets`, only those DOIs are read, singly, and planned.
     """
+    return _plan_live(clients, desired, config, targets=targets, progress=progress)[0]
+
+
+def _plan_live(
+    clients: Mapping[str, DataCiteClient],
+    desired: Sequence[DesiredRecord],
+    config: Config,
+    *,
+    targets: frozenset[str] | None = None,
+    progress: Progress | None = None,
+) -> tuple[Plan, dict[str, LiveRecord | None]]:
+    """The plan, and the single reads of every DOI it changes."""
     anonymous = anonymous_repositories(clients)
     if targets is not None:
         jobs = sorted((r.repository, r.doi) for r in desired if r.doi in targets)
         fresh = read_each(clients, jobs, progress=progress)
         live = {doi: record for doi, record in fresh.items() if record is not None}
-        return make_plan(desired, live, config, targets=targets, anonymous=anonymous)
+        return make_plan(desired, live, config, targets=targets, anonymous=anonymous), fresh
     plan = make_plan(desired, read_listed(clients, progress=progress), config, anonymous=anonymous)
     fresh = read_each(clients, confirmations(plan, desired), progress=progress)
-    return replan(plan, desired, fresh, config, anonymous=anonymous)
+    return replan(plan, desired, fresh, config, anonymous=anonymous), fresh
 
 
 def run(

@@ -3,6 +3,10 @@
 DataCite replaces each attribute it is sent and keeps the ones it is not (reference §2.3). An
 update therefore sends only the top-level attributes a change touches, each whole: the desired
 value, or null where the file no longer has the attribute, which makes DataCite clear it.
+
+Every write names doiac as its `source`, which DataCite records in its activities (reference
+§13.2): a later change through Fabrica (`fabricaForm`) or MDS (`mds`) then shows as a change of
+source, the one sign DataCite gives of which channel wrote.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ from typing import Any
 
 from ..model import Action, Change, DesiredRecord
 from .compare import digest
+
+SOURCE = "doiac"
+"""The `source` attribute every write sends."""
 
 
 def request_attributes(change: Change, desired: DesiredRecord) -> dict[str, Any]:
@@ -28,6 +35,7 @@ def request_attributes(change: Change, desired: DesiredRecord) -> dict[str, Any]
                 attributes[key] = desired.attributes.get(key)
     if change.event:
         attributes["event"] = change.event
+    attributes["source"] = SOURCE
     return attributes
 
 

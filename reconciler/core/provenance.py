@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from ..model import AppliedDoi, ApplyNote
+from ..model import Activity, AppliedDoi, ApplyNote
+from .payload import SOURCE
 
 FORMAT = "doiac-apply/1"
 
@@ -42,7 +43,7 @@ def parse_notes(notes: Mapping[str, str]) -> list[ApplyNote]:
             note = _parse_line(commit, line.strip())
             if note is not None:
                 found.append(note)
-    found.sort(key=lambda note: _instant(note.time))
+    found.sort(key=lambda note: instant(note.time))
     return found
 
 
@@ -85,7 +86,7 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _instant(value: str | None) -> float:
+def instant(value: str | None) -> float:
     """An ISO 8601 time as a number, so `…:00Z` and `…:00.000Z` compare equal; 0 if unreadable."""
     try:
         return datetime.fromisoformat((value or "").replace("Z", "+00:00")).timestamp()
@@ -95,7 +96,7 @@ def _instant(value: str | None) -> float:
 
 def same_instant(a: str | None, b: str | None) -> bool:
     """Two DataCite times are the same moment (DataCite's precision varies between answers)."""
-    return a is not None and b is not None and (a == b or (_instant(a) == _instant(b) != 0.0))
+    return a is not None and b is not None and (a == b or (instant(a) == instant(b) != 0.0))
 
 
 def last_applied(notes: list[ApplyNote], environment: str) -> dict[str, tuple[ApplyNote, AppliedDoi]]:
@@ -108,3 +109,67 @@ def last_applied(notes: list[ApplyNote], environment: str) -> dict[str, tuple[Ap
             if applied.outcome == "done":
                 latest[applied.doi] = (note, applied)
     return latest
+
+
+def parse_activities(items: list[dict[str, Any]]) -> tuple[Activity, ...]:
+    """DataCite's activity objects (§13.2) as Activities, newest first (by version, then time)."""
+    ordered = []
+    for item in items:
+        attributes = item.get("attributes")
+        if not isinstance(attributes, dict):
+            continue
+        date = str(attributes.get("prov:generatedAtTime") or "")
+        by = attributes.get("prov:wasAttributedTo")
+        changes = attributes.get("changes")
+        version = attributes.get("version")
+        activity = Activity(
+            date,
+            str(attributes.get("action") or ""),
+            by if isinstance(by, str) else None,
+            changes if isinstance(changes, dict) else {},
+        )
+        rank = version if isinstance(version, int) and not isinstance(version, bool) else -1
+        ordered.append(((rank, instant(date)), activity))
+    ordered.sort(key=lambda pair: pair[0], reverse=True)
+    return tuple(activity for _, activity in ordered)
+
+
+def account_of(attributed: str | None) -> str | None:
+    """`example.repo` of `https://api.datacite.org/repositories/example.repo` (prov:wasAttributedTo)."""
+    return attributed.rstrip("/").rsplit("/", 1)[-1] if attributed else None
+
+
+WINDOW = 5.0
+"""Seconds between an apply's recorded `updated` and DataCite's activity for the same write."""
+
+
+def channel_of(activity: Activity) -> str | None:
+    """The `source` an activity set (fabricaForm, mds, api, doiac…), when its changes say."""
+    source = activity.changes.get("source")
+    if isinstance(source, list) and len(source) == 2 and isinstance(source[1], str):
+        return source[1]
+    return source if isinstance(source, str) else None
+
+
+def explain(activity: Activity, applies: list[tuple[ApplyNote, AppliedDoi]]) -> ApplyNote | None:
+    """The recorded apply that made this change at DataCite, or None: the change is out-of-band.
+
+    A change another channel made says so in its `source`; otherwise an apply explains the change
+    when DataCite's `updated` after it is the activity's time (within WINDOW seconds). A doiac
+    write no apply note records (an apply of uncommitted files) explains nothing either.
+    """
+    channel = channel_of(activity)
+    if channel is not None and channel != SOURCE:
+        return None
+    at = instant(activity.date)
+    for note, applied in applies:
+        if applied.updated is not None and at and abs(instant(applied.updated) - at) <= WINDOW:
+            return note
+    return None
+
+
+def applies_of(notes: list[ApplyNote], doi: str, environment: str) -> list[tuple[ApplyNote, AppliedDoi]]:
+    """Every recorded apply of `doi` to `environment`, newest first, whatever its outcome."""
+    found = [(note, applied) for note in notes if note.environment == environment
+             for applied in note.dois if applied.doi == doi]  # fmt: skip
+    return found[::-1]

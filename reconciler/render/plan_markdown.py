@@ -12,12 +12,25 @@ from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
-from ..model import CITED_FIELDS, MISSING, Action, Change, Plan, PlanContext, PlanProblem, Unmanaged
+from ..model import (
+    CITED_FIELDS,
+    MISSING,
+    Action,
+    Change,
+    Drift,
+    FieldDiff,
+    Plan,
+    PlanContext,
+    PlanProblem,
+    Unmanaged,
+)
 from .plan_text import (
+    DRIFT_SYMBOL,
     SYMBOLS,
     anonymous_text,
     attribute_count,
     blocked_text,
+    drift_text,
     endpoint_url,
     format_change,
     format_value,
@@ -25,6 +38,7 @@ from .plan_text import (
     is_url,
     state_text,
     summarise_plan,
+    ways_out,
 )
 from .text import plural, printable, truncate
 
@@ -38,15 +52,26 @@ _TABLED = (Action.CREATE, Action.UPDATE, Action.PUBLISH, Action.REGISTER, Action
 # Markdown punctuation that could start emphasis, a link, raw HTML, an entity, a mention or an
 # issue reference when it comes from a file or from DataCite.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#@!])")
-_WORDS = {"change": "change", "problem": "problem", "unmanaged": "unmanaged DOI"}
-_HEADINGS = {"change": "### Changes", "problem": "### Problems", "unmanaged": "### Unmanaged DOIs"}
+_WORDS = {"change": "change", "problem": "problem", "drift": "drifted DOI", "unmanaged": "unmanaged DOI"}
+_HEADINGS = {
+    "change": "### Changes",
+    "problem": "### Problems",
+    "drift": "### Changed at DataCite since the last apply (not applied)",
+    "unmanaged": "### Unmanaged DOIs",
+}
 
 
-def render_plan_markdown(plan: Plan, context: PlanContext, *, limit: int = 60_000) -> str:
-    """The PR comment: verdict, summary table, problems, one `<details>` per change, unmanaged DOIs."""
+def render_plan_markdown(
+    plan: Plan, context: PlanContext, *, limit: int = 60_000, files_url: str | None = None
+) -> str:
+    """The PR comment: verdict, summary table, problems, one `<details>` per change, unmanaged DOIs.
+
+    With `files_url` (the folder of doiac.yaml at the pull request's head commit, such as
+    `https://github.com/org/dois/blob/<sha>/`), each DOI's file is a link to it there.
+    """
     head = _head(plan, context)
     footer = _footer(context)
-    blocks = _blocks(plan)
+    blocks = _blocks(plan, _Files(files_url))
     totals = Counter(kind for kind, _ in blocks)
     reserve = len(_omitted_text(totals)) if blocks else 0
     # Two characters for the blank line that closes the body.
@@ -71,7 +96,7 @@ def _head(plan: Plan, context: PlanContext) -> str:
     url = _code(endpoint_url(context.endpoint))  # a code span: GitHub must not make it a link
     place = url if is_url(context.environment) else f"{_escape(printable(context.environment))} ({url})"
     where = f"{_escape(printable(', '.join(context.repositories) or 'no repository'))} on {place}"
-    if plan.changes or plan.problems:
+    if plan.changes or plan.problems or plan.drifted:
         verdict = f"{_escape(summarise_plan(plan))} {_escape(blocked_text(plan))}".rstrip()
     else:
         verdict = f"No changes. DataCite matches the files ({plan.unchanged:,} unchanged)."
@@ -98,11 +123,25 @@ def _footer(context: PlanContext) -> str:
     return "---\n" + " · ".join(parts) + "\n"
 
 
-def _blocks(plan: Plan) -> list[tuple[str, str]]:
+class _Files:
+    """A DOI file as the comment shows it: its path in code, a link to it when the URL is known."""
+
+    def __init__(self, url: str | None) -> None:
+        self.url = url.rstrip("/") + "/" if url else None
+
+    def __call__(self, path: str) -> str:
+        if self.url is None:
+            return _code(path)
+        target = self.url + quote(path, safe="/")
+        return f"[{_code(path)}]({target.replace('(', '%28').replace(')', '%29')})"
+
+
+def _blocks(plan: Plan, file: _Files) -> list[tuple[str, str]]:
     """(kind, markdown) in the order shown: problems first, they are why a plan cannot be applied."""
     sections: list[list[tuple[str, str]]] = [
-        [("problem", _problem(p)) for p in plan.problems],
-        [("change", _change(c)) for c in plan.changes],
+        [("problem", _problem(p, file)) for p in plan.problems],
+        [("drift", _drift(d, file)) for d in plan.drifted],
+        [("change", _change(c, file)) for c in plan.changes],
         [("unmanaged", _unmanaged(u)) for u in plan.unmanaged],
     ]
     blocks: list[tuple[str, str]] = []
@@ -126,8 +165,8 @@ def _omitted_text(omitted: Counter[str]) -> str:
     )
 
 
-def _problem(problem: PlanProblem) -> str:
-    where = f" {_code(problem.path)}" if problem.path else ""
+def _problem(problem: PlanProblem, file: _Files) -> str:
+    where = f" {file(problem.path)}" if problem.path else ""
     return (
         f"- **{problem.severity.value}** {_link(problem.doi)}{where}: {_escape(printable(problem.message))}\n"
     )
@@ -138,7 +177,7 @@ def _unmanaged(item: Unmanaged) -> str:
     return f"- {_link(item.doi)}: live {_escape(printable(item.state))} DOI with no file ({hint})\n"
 
 
-def _change(change: Change) -> str:
+def _change(change: Change, file: _Files) -> str:
     # Markdown is not parsed inside an HTML block's first line, so the summary is HTML throughout.
     summary = [f"<code>{SYMBOLS[change.action]} {change.action.value}</code>", _anchor(change.doi)]
     if state := state_text(change):
@@ -146,12 +185,12 @@ def _change(change: Change) -> str:
     if change.is_one_way:
         summary.append("<b>one-way</b>")
     lines = [f"<details><summary>{' · '.join(summary)}</summary>", ""]
-    lines.append(f"File {_code(change.path)}" if change.path else "No file: a live draft without one.")
+    lines.append(f"File {file(change.path)}" if change.path else "No file: a live draft without one.")
     lines.append("")
     if change.action is Action.CREATE:
-        lines += [f"New DOI with {plural(attribute_count(change), 'attribute')}.", ""]
-    elif change.diffs:
-        lines += _diff(change)
+        lines += [f"New DOI with {plural(attribute_count(change), 'attribute')}:", ""]
+    if change.diffs:
+        lines += _diff(change.diffs)
     lines += [f"- note: {_escape(printable(note))}" for note in change.notes]
     if change.notes:
         lines.append("")
@@ -162,10 +201,25 @@ def _change(change: Change) -> str:
     return "\n".join(lines) + "\n</details>\n\n"
 
 
-def _diff(change: Change) -> list[str]:
+def _drift(drift: Drift, file: _Files) -> str:
+    summary = f"<code>{DRIFT_SYMBOL} drift</code> · {_anchor(drift.doi)}"
+    lines = [f"<details><summary>{summary}</summary>", ""]
+    lines += [f"File {file(drift.path)}" if drift.path else "No file.", ""]
+    lines += [_escape(drift_text(drift)) + ". Each field: DataCite's value (-), the file's (+).", ""]
+    lines += _diff(drift.diffs)
+    adopt, keep = ways_out(drift.doi)
+    lines += [
+        f"- take DataCite's values into the file: {_code(adopt)}",
+        f"- keep the file's: {_code(keep)}",
+        "",
+    ]
+    return "\n".join(lines) + "\n</details>\n\n"
+
+
+def _diff(diffs: tuple[FieldDiff, ...]) -> list[str]:
     # A fenced diff needs no escaping: every line starts with @, - or +, so none can close the fence.
     lines = ["```diff"]
-    for diff in change.diffs[:DIFF_LIMIT]:
+    for diff in diffs[:DIFF_LIMIT]:
         lines.append(f"@@ {printable(diff.pointer) or '/'} @@")
         if diff.kind == "change":
             before, after = format_change(diff.before, diff.after)
@@ -175,7 +229,7 @@ def _diff(change: Change) -> list[str]:
                 f"- {format_value(diff.before)}" if diff.kind == "remove" else f"+ {format_value(diff.after)}"
             )
     lines += ["```", ""]
-    hidden = len(change.diffs) - DIFF_LIMIT
+    hidden = len(diffs) - DIFF_LIMIT
     if hidden > 0:
         lines += [f"… {plural(hidden, 'more field')}, in the JSON plan.", ""]
     return lines

@@ -11,8 +11,9 @@ import textwrap
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..model import Action, Change, FieldDiff, Plan, PlanContext, Severity
-from .text import CYAN, GREEN, RED, YELLOW, compact, paint, plural, printable, truncate
+from ..core.drift import changed_text
+from ..model import Action, Change, Drift, FieldDiff, Plan, PlanContext, Severity
+from .text import CYAN, GREEN, MAGENTA, RED, YELLOW, compact, paint, plural, printable, truncate
 
 SYMBOLS = {
     Action.CREATE: "+",
@@ -23,6 +24,7 @@ SYMBOLS = {
     Action.DELETE: "-",
     Action.NOOP: " ",
 }
+DRIFT_SYMBOL = "≠"
 VALUE_LIMIT = 100
 """Characters of one value shown in a diff; a description can be pages long."""
 
@@ -85,7 +87,8 @@ def summarise_plan(plan: Plan) -> str:
         for action in _SUMMARISED
         if action not in _OPTIONAL or plan.count(action)
     ]
-    text = f"{', '.join(counts)}; {plan.unchanged:,} unchanged."
+    drifted = f"; {plan.unchanged:,} unchanged; {len(plan.drifted):,} drifted at DataCite (not applied)."
+    text = f"{', '.join(counts)}" + (drifted if plan.drifted else f"; {plan.unchanged:,} unchanged.")
     errors = error_count(plan)
     return f"{text} {plural(errors, 'error')}." if errors else text
 
@@ -147,7 +150,7 @@ def render_plan_text(plan: Plan, context: PlanContext, *, colour: bool = False) 
     rows = _rows(plan, colour)
     if rows:
         lines += [*rows, ""]
-    if plan.changes or plan.problems:
+    if plan.changes or plan.problems or plan.drifted:
         lines.append(f"Plan: {summarise_plan(plan)}")
     else:
         lines.append(f"No changes. DataCite matches the files ({plan.unchanged:,} unchanged).")
@@ -158,6 +161,7 @@ def render_plan_text(plan: Plan, context: PlanContext, *, colour: bool = False) 
 
 def _rows(plan: Plan, colour: bool) -> list[str]:
     dois = [c.doi for c in plan.changes] + [p.doi for p in plan.problems] + [u.doi for u in plan.unmanaged]
+    dois += [d.doi for d in plan.drifted]
     doi_width = max((len(printable(d)) for d in dois), default=0)
     states = [state_text(c) for c in plan.changes]
     paths = [printable(c.path) if c.path is not None else "(no file)" for c in plan.changes]
@@ -175,6 +179,10 @@ def _rows(plan: Plan, colour: bool) -> list[str]:
         head = lead(SYMBOLS[change.action], change.action.value, _COLOURS[change.action], change.doi)
         rows.append(f"{head}{state:<{state_width}}  {path:<{path_width}}  {flag}".rstrip())
         rows += _details(change, colour)
+    for drift in plan.drifted:
+        path = printable(drift.path) if drift.path is not None else "(no file)"
+        rows.append(f"{lead(DRIFT_SYMBOL, 'drift', MAGENTA, drift.doi)}{'':<{state_width}}  {path}".rstrip())
+        rows += _drift_details(drift, colour)
     indent = " " * (2 + _LEAD + 1 + doi_width + 2)
     wrap_width = max(_WIDTH, len(indent) + 40)
     for problem in plan.problems:
@@ -201,6 +209,29 @@ def _details(change: Change, colour: bool) -> list[str]:
             lines.append(f"      {printable(diff.pointer):<{width}} {first}")
             lines += [f"      {'':<{width}} {line}" for line in rest]
     return lines + [f"      note: {printable(note)}" for note in change.notes]
+
+
+def drift_text(drift: Drift) -> str:
+    """`changed at DataCite at … by example.repo through fabricaForm, after the apply of commit abc…`."""
+    when = changed_text(drift.changed_at or drift.live_updated, drift.changed_by, drift.channel)
+    return printable(f"changed at DataCite {when}, after the apply of commit {drift.applied_commit[:12]}")
+
+
+def ways_out(doi: str) -> tuple[str, str]:
+    """The two commands that end a drift: take DataCite's values into the file, or write the file's."""
+    return f"doiac import --force {printable(doi)}", f"doiac apply --target {printable(doi)}"
+
+
+def _drift_details(drift: Drift, colour: bool) -> list[str]:
+    """When and by whom, each field as DataCite → the file (what keeping the file writes), the ways out."""
+    width = max([_POINTER, *(len(printable(d.pointer)) for d in drift.diffs)])
+    lines = [f"      {line}" for line in textwrap.wrap(drift_text(drift), _WIDTH - 6)]
+    for diff in drift.diffs:
+        first, *rest = _diff_text(diff, colour)
+        lines.append(f"      {printable(diff.pointer):<{width}} {first}")
+        lines += [f"      {'':<{width}} {line}" for line in rest]
+    adopt, keep = ways_out(drift.doi)
+    return [*lines, f"      take DataCite's values: {adopt}", f"      keep the file's (→):    {keep}"]
 
 
 def attribute_count(change: Change) -> int:

@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-GREEN, YELLOW, CYAN, RED = "32", "33", "36", "31"
+GREEN, YELLOW, CYAN, RED, MAGENTA = "32", "33", "36", "31", "35"
 """ANSI colour codes for `paint`."""
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

@@ -150,5 +150,5 @@ class Admin:
                     {"errors": [{**e, "record": number} for e in exc.errors]}, status_code=exc.status
                 )
             rows.append((outcome.row, index_document(outcome.row)))
-        self.store.save_many(rows, who="sandbox")
+        self.store.save_many(rows)
         return JSONResponse({"seeded": len(rows)})

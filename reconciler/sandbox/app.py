@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote_plus
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -15,15 +16,19 @@ from starlette.routing import Route
 
 from ..core.suffix import mint_suffix
 from .admin import Admin, new_token
+from .audit import activity
 from .auth import ConsumerHeaders, authenticate, remember
 from .faults import FaultMiddleware, Faults
-from .listing import list_dois
+from .listing import decode_cursor, encode_cursor, list_dois
 from .messages import TITLES, error, query_int, read_json
-from .serialize import index_document, resource, timestamp
+from .serialize import index_document, resource
 from .store import Client, Store
 from .writes import WriteError, target_doi, write
 
 JSONAPI = "application/vnd.api+json"
+MAX_ACTIVITY_PAGE = 1000
+MAX_ACTIVITY_RECORDS = 10_000
+"""Page numbers stop where page number × size reaches this (lupo's paginatable)."""
 
 
 class Sandbox:
@@ -64,26 +69,70 @@ class Sandbox:
             return error(404)
         return JSONResponse({"data": resource(row, owner=owner, **_flags(request))})
 
+    # -- activities (§13): no authentication, drafts included ------------------------------------
+
     def activities(self, request: Request, doi: str) -> Response:
-        row = self.store.get(doi)
-        _, client = self.credentials(request)
-        if row is None or (row.state != "findable" and (client is None or client.id != row.client)):
+        """GET /dois/{doi}/activities: the path DOI is matched as sent against the lower-case DOI, so
+        an upper-case one matches nothing; an unknown DOI is an empty list, not a 404."""
+        return self._activity_list(request, _split(doi))
+
+    def activity_index(self, request: Request) -> Response:
+        """GET /activities[?datacite-doi-id=DOI[,DOI…]]: every DOI's activities, or those DOIs'."""
+        query = request.query_params
+        if query.get("id") or query.get("ids"):
+            # lupo looks these up in a `symbol` field activity documents lack: nothing matches.
+            return self._activity_list(request, [])
+        dois = query.get("datacite-doi-id") or query.get("datacite_doi_id")
+        return self._activity_list(request, _split(dois) if dois else None)
+
+    def activity_one(self, request: Request) -> Response:
+        """GET /activities/{id}: one activity by its request UUID, read from the database."""
+        found = self.store.activity(request.path_params["id"])
+        if found is None:
             return error(404)
-        items = [
-            {
-                "id": str(a["id"]),
-                "type": "activities",
-                "attributes": {
-                    "action": a["action"],
-                    "version": index,
-                    "changes": a["changes"],
-                    "prov:wasAttributedTo": a["who"],
-                    "prov:generatedAtTime": _iso(a["at"]),
-                },
+        return JSONResponse({"data": activity(found, _base(request), publisher=_flags(request)["publisher"])})
+
+    def _activity_list(self, request: Request, uids: list[str] | None) -> Response:
+        """One page of the activities of the DOIs `uids` (matched exactly; None: all), newest first."""
+        query = request.query_params
+        if query.get("query"):
+            return JSONResponse(
+                {"errors": {"title": "the sandbox does not search activities: drop the query parameter"}},
+                status_code=400,
+            )
+        size = min(max(query_int(query.get("page[size]"), 25), 1), MAX_ACTIVITY_PAGE)
+        cursor_mode = "page[cursor]" in query
+        base = _base(request)
+        following: dict[str, str] = {"page[size]": str(size)}
+        if query.get("sort"):
+            following["sort"] = query["sort"]
+        if cursor_mode:  # always oldest first; an undecodable cursor starts from the beginning
+            after = decode_cursor(query["page[cursor]"]) if query["page[cursor]"] else None
+            items, total = self.store.activity_page(uids, order="cursor", after=after, offset=0, limit=size)
+            meta: dict[str, Any] = {
+                "total": total,
+                "totalPages": math.ceil(min(total, MAX_ACTIVITY_RECORDS) / size),
             }
-            for index, a in enumerate(self.store.activities(doi))
-        ]
-        return JSONResponse({"data": items, "meta": {"total": len(items)}})
+            if items:
+                following["page[cursor]"] = encode_cursor(items[-1]["at"], items[-1]["id"])
+        else:
+            number = min(
+                max(query_int(query.get("page[number]"), 1), 1), max(1, MAX_ACTIVITY_RECORDS // size)
+            )
+            order = "oldest" if query.get("sort") == "created" else "newest"
+            items, total = self.store.activity_page(
+                uids, order=order, after=None, offset=(number - 1) * size, limit=size
+            )
+            meta = {"total": total, "totalPages": math.ceil(total / size), "page": number}
+            following["page[number]"] = str(number + 1)
+        links = {"self": str(request.url)}
+        if len(items) == size:
+            # DataCite bug (datacite/datacite#2045): the next page of any activity list is the
+            # global /activities list: the DOI filter, and `publisher`, are dropped.
+            links["next"] = f"{base}/activities?{_to_query(following)}"
+        publisher = _flags(request)["publisher"]
+        data = [activity(item, base, publisher=publisher) for item in items]
+        return JSONResponse({"data": data, "meta": meta, "links": links})
 
     async def _writer(self, request: Request) -> tuple[Client, Any] | Response:
         """The parsed body and the client a write comes from, or the error response."""
@@ -107,9 +156,7 @@ class Sandbox:
         except WriteError as exc:
             return JSONResponse({"errors": exc.errors}, status_code=exc.status, headers=exc.headers)
         row = outcome.row
-        action = "create" if outcome.created else "update"
-        self.store.save(row, who=client.id.lower(), action=action, changes=outcome.changes,
-                        index_document=index_document(row))  # fmt: skip
+        self.store.save(row, who=client.id.lower(), index_document=index_document(row))
         return JSONResponse(
             {"data": resource(row, owner=True, **_flags(request))},
             status_code=201 if outcome.created else 200,
@@ -126,7 +173,7 @@ class Sandbox:
             return error(403)
         if row.state != "draft":
             return error(405, headers={"Allow": "HEAD, GET, POST, PATCH, PUT, OPTIONS"})
-        self.store.delete(doi, who=client.id.lower())
+        self.store.delete(doi)
         return Response(status_code=204)
 
     async def create(self, request: Request) -> Response:
@@ -180,8 +227,19 @@ def _flags(request: Request) -> dict[str, bool]:
     return {"affiliation": query.get("affiliation") == "true", "publisher": query.get("publisher") == "true"}
 
 
-def _iso(ms: int) -> str:
-    return timestamp(ms, precise=True) or ""
+def _split(dois: str) -> list[str]:
+    """lupo's DOI filter: comma-separated, each as sent (not lower-cased)."""
+    return [d for d in dois.split(",") if d]
+
+
+def _base(request: Request) -> str:
+    """The API's own URL, as lupo's ENV["API_URL"] and request.base_url: links and prov: URLs use it."""
+    return str(request.base_url).rstrip("/")
+
+
+def _to_query(params: dict[str, str]) -> str:
+    """Rails' Hash#to_query: keys sorted, each key and value escaped as CGI.escape does."""
+    return "&".join(f"{quote_plus(k, safe='')}={quote_plus(v, safe='')}" for k, v in sorted(params.items()))
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -211,6 +269,8 @@ def create_app(
         Route("/dois/random", sandbox.random_dois, methods=["GET"]),
         Route("/dois/validate", sandbox.validate, methods=["POST"]),
         Route("/dois/{doi:path}", sandbox.one, methods=["GET", "PUT", "PATCH", "DELETE"]),
+        Route("/activities", sandbox.activity_index, methods=["GET"]),
+        Route("/activities/{id}", sandbox.activity_one, methods=["GET"]),
         Route("/_sandbox/{action}", admin.handle, methods=["GET", "POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _not_found, Exception: _server_error})

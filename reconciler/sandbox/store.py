@@ -1,9 +1,13 @@
-"""The sandbox's state in SQLite: repository accounts, DOIs, their activities, and a lagging index.
+"""The sandbox's state in SQLite: repository accounts, DOIs, their audit trail, and a lagging index.
 
 DataCite reads one DOI from its SQL database but lists DOIs from a search index that an
 asynchronous queue updates after each commit (reference §11.1). The store keeps both: `dois` is
 the database, `list_index` the index, fed through `pending` rows that become visible `index_lag`
 seconds after the write. Deletes leave the index at once, as DataCite's do.
+
+Every save that changes an audited column adds an `audits` row, as lupo's audited gem does
+(reference §13): computed inside the write's transaction from the row it replaces, so concurrent
+writers each record what they really changed. Deleting a DOI deletes its audits.
 
 One sandbox at a time serves a file (see `lockfile`): the store holds it from opening to closing.
 """
@@ -15,6 +19,7 @@ import os
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,11 +46,15 @@ CREATE INDEX IF NOT EXISTS list_index_updated ON list_index (updated);
 CREATE TABLE IF NOT EXISTS pending (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, doi TEXT NOT NULL, visible_at REAL NOT NULL, document TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS activities (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, doi TEXT NOT NULL, at INTEGER NOT NULL, who TEXT NOT NULL,
-    action TEXT NOT NULL, changes TEXT NOT NULL
+CREATE TABLE IF NOT EXISTS audits (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, request_uuid TEXT NOT NULL UNIQUE, doi TEXT NOT NULL,
+    uid TEXT NOT NULL, version INTEGER NOT NULL, action TEXT NOT NULL, username TEXT,
+    created_at INTEGER NOT NULL, changes TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS activities_doi ON activities (doi, seq);
+CREATE INDEX IF NOT EXISTS audits_doi ON audits (doi, version);
+CREATE INDEX IF NOT EXISTS audits_uid ON audits (uid, created_at, seq);
+CREATE INDEX IF NOT EXISTS audits_created ON audits (created_at, seq);
+CREATE INDEX IF NOT EXISTS audits_cursor ON audits (created_at, request_uuid);
 """
 
 
@@ -113,6 +122,8 @@ class Store:
         columns = {row["name"] for row in db.execute("PRAGMA table_info(clients)")}
         if "api_key" not in columns:  # a file written before accounts had API keys
             db.execute("ALTER TABLE clients ADD COLUMN api_key TEXT")
+        # A file written before audits: its `activities` rows held no column values to show.
+        db.execute("DROP TABLE IF EXISTS activities")
         return db
 
     def close(self) -> None:
@@ -171,26 +182,28 @@ class Store:
             row = self._db.execute("SELECT * FROM dois WHERE doi = ?", (doi.upper(),)).fetchone()
         return _row(row) if row is not None else None
 
-    def save(
-        self, row: Row, *, who: str, action: str, changes: dict[str, Any], index_document: dict[str, Any]
-    ) -> None:
-        """Insert or replace a DOI, record the activity, and queue its index update."""
+    def save(self, row: Row, *, who: str | None, index_document: dict[str, Any]) -> None:
+        """Insert or replace a DOI, audit what it changed (as `who`), and queue its index update."""
         with self.transaction() as db:
+            before = db.execute("SELECT * FROM dois WHERE doi = ?", (row.doi,)).fetchone()
             _insert_row(db, row)
-            db.execute(
-                "INSERT INTO activities (doi, at, who, action, changes) VALUES (?, ?, ?, ?, ?)",
-                (row.doi, row.updated, who, action, json.dumps(changes)),
-            )
+            _audit(db, None if before is None else _row(before), row, who)
             db.execute(
                 "INSERT INTO pending (doi, visible_at, document) VALUES (?, ?, ?)",
                 (row.doi, self.clock() + self.index_lag, json.dumps(index_document)),
             )
 
-    def save_many(self, rows: list[tuple[Row, dict[str, Any]]], *, who: str) -> None:
-        """Bulk insert (seeding): one transaction, straight into the index, no lag."""
+    def save_many(self, rows: list[tuple[Row, dict[str, Any]]]) -> None:
+        """Bulk insert (seeding): one transaction, straight into the index, no lag.
+
+        Like DataCite's background jobs, a seeding write is attributed to no account
+        (`prov:wasAttributedTo` null).
+        """
         with self.transaction() as db:
             for row, document in rows:
+                before = db.execute("SELECT * FROM dois WHERE doi = ?", (row.doi,)).fetchone()
                 _insert_row(db, row)
+                _audit(db, None if before is None else _row(before), row, None)
                 db.execute(
                     "INSERT OR REPLACE INTO list_index VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
@@ -203,32 +216,58 @@ class Store:
                         json.dumps(document),
                     ),
                 )
-                db.execute(
-                    "INSERT INTO activities (doi, at, who, action, changes) VALUES (?, ?, ?, 'create', '{}')",
-                    (row.doi, row.updated, who),
-                )
 
-    def delete(self, doi: str, *, who: str) -> None:
-        """Delete a DOI; the index forgets it at once (DataCite deletes index documents synchronously)."""
+    def delete(self, doi: str) -> None:
+        """Delete a DOI and its audits (`dependent: :destroy`); the index forgets it at once
+        (DataCite deletes index documents synchronously)."""
         with self.transaction() as db:
-            db.execute("DELETE FROM dois WHERE doi = ?", (doi.upper(),))
-            db.execute("DELETE FROM list_index WHERE doi = ?", (doi.upper(),))
-            db.execute("DELETE FROM pending WHERE doi = ?", (doi.upper(),))
-            db.execute(
-                "INSERT INTO activities (doi, at, who, action, changes) VALUES (?, ?, ?, 'delete', '{}')",
-                (doi.upper(), now_ms(), who),
-            )
+            for table in ("dois", "list_index", "pending", "audits"):
+                db.execute(f"DELETE FROM {table} WHERE doi = ?", (doi.upper(),))
+
+    # -- the audit trail ------------------------------------------------------------------------
 
     def activities(self, doi: str) -> list[dict[str, Any]]:
+        """A DOI's audits (any case of the DOI), oldest first: see `_audit_dict` for the keys."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT * FROM activities WHERE doi = ? ORDER BY seq", (doi.upper(),)
+                "SELECT * FROM audits WHERE doi = ? ORDER BY version, seq", (doi.upper(),)
             ).fetchall()
-        return [
-            {"id": r["seq"], "doi": r["doi"], "at": r["at"], "who": r["who"], "action": r["action"],
-             "changes": json.loads(r["changes"])}
-            for r in rows
-        ]  # fmt: skip
+        return [_audit_dict(r) for r in rows]
+
+    def activity(self, request_uuid: str) -> dict[str, Any] | None:
+        """One audit by its id (the request UUID), as lupo reads it from MySQL."""
+        with self._lock:
+            row = self._db.execute("SELECT * FROM audits WHERE request_uuid = ?", (request_uuid,)).fetchone()
+        return None if row is None else _audit_dict(row)
+
+    def activity_page(
+        self, uids: list[str] | None, *, order: str, after: tuple[int, str] | None, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Audits of the DOIs whose lower-case form is exactly one of `uids` (all if None), and the total.
+
+        `order`: "newest" (created descending), "oldest", or "cursor" (created, id ascending,
+        continuing after `after`). The match is case-sensitive, as lupo's index `terms` filter is.
+        """
+        clauses: list[str] = []
+        params: list[Any] = []
+        if uids is not None:
+            clauses.append(f"uid IN ({','.join('?' * len(uids))})")
+            params += uids
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        with self._lock:
+            total = self._db.execute(f"SELECT COUNT(*) FROM audits{where}", params).fetchone()[0]
+            if order == "cursor":
+                if after is not None:
+                    clauses.append("(created_at > ? OR (created_at = ? AND request_uuid > ?))")
+                    params += [after[0], after[0], after[1]]
+                    where = " WHERE " + " AND ".join(clauses)
+                order_by = "created_at, request_uuid"
+            else:
+                order_by = "created_at DESC, seq DESC" if order == "newest" else "created_at, seq"
+            rows = self._db.execute(
+                f"SELECT * FROM audits{where} ORDER BY {order_by} LIMIT ? OFFSET ?", [*params, limit, offset]
+            ).fetchall()
+        return [_audit_dict(r) for r in rows], total
 
     # -- the lagging list index --------------------------------------------------------------
 
@@ -298,7 +337,7 @@ class Store:
 
     def reset(self) -> None:
         with self.transaction() as db:
-            for table in ("dois", "list_index", "pending", "activities"):
+            for table in ("dois", "list_index", "pending", "audits"):
                 db.execute(f"DELETE FROM {table}")
 
 
@@ -315,6 +354,34 @@ def _insert_row(db: sqlite3.Connection, row: Row) -> None:
             row.registered, row.metadata_version, row.schema_version, row.source, row.reason, row.xml,
         ),
     )  # fmt: skip
+
+
+def _audit(db: sqlite3.Connection, before: Row | None, row: Row, who: str | None) -> None:
+    """Record an audit of `before` becoming `row`, unless no audited column changed (audited's
+    audit_update). A create is version 1, anything else the DOI's highest version + 1."""
+    from .audit import changes as audited_changes  # noqa: PLC0415 - audit imports serialize, which imports this module
+
+    changes = audited_changes(before, row)
+    if before is not None and not changes:
+        return
+    if before is None:
+        version, at = 1, row.created
+    else:
+        last = db.execute("SELECT MAX(version) FROM audits WHERE doi = ?", (row.doi,)).fetchone()[0]
+        version, at = (last or 0) + 1, row.updated
+    db.execute(
+        "INSERT INTO audits (request_uuid, doi, uid, version, action, username, created_at, changes)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (str(uuid.uuid4()), row.doi, row.doi.lower(), version, "create" if before is None else "update", who, at,
+         json.dumps(changes)),
+    )  # fmt: skip
+
+
+def _audit_dict(row: sqlite3.Row) -> dict[str, Any]:
+    """An audit: id (request UUID), doi (upper case), version, action, who (account uid or None),
+    at (epoch milliseconds) and changes (column → value on create, column → [old, new] after)."""
+    return {"id": row["request_uuid"], "doi": row["doi"], "version": row["version"], "action": row["action"],
+            "who": row["username"], "at": row["created_at"], "changes": json.loads(row["changes"])}  # fmt: skip
 
 
 def _row(row: sqlite3.Row) -> Row:

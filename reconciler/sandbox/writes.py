@@ -11,6 +11,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..core.suffix import mint_suffix
+from . import audit
 from .rewrite import accept, on_save
 from .serialize import KERNEL_4
 from .store import Client, Row, now_ms
@@ -202,15 +203,8 @@ def _domain_allowed(url: str, domains: tuple[str, ...]) -> bool:
 
 
 def _changes(existing: Row | None, row: Row) -> dict[str, Any]:
-    before: dict[str, Any] = (
-        {} if existing is None else {**existing.attributes, "url": existing.url, "state": existing.state}
-    )
-    after = {**row.attributes, "url": row.url, "state": row.state}
-    return {
-        k: [before.get(k), after.get(k)]
-        for k in sorted(set(before) | set(after))
-        if before.get(k) != after.get(k)
-    }
+    """What DataCite's audit would record (§13.2): audited DB columns, all on create, [old, new] after."""
+    return audit.changes(existing, row)
 
 
 def make_xml(doi: str, attributes: dict[str, Any]) -> str:

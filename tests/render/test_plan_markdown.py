@@ -201,3 +201,26 @@ TAIL = " (2024). Sensor readings 2024. Example Repository."
 )  # fmt: skip
 def test_citation(changes: dict[str, Any], expected: str | None) -> None:
     assert citation({**RECORD, **changes}) == expected
+
+
+def test_files_link_to_the_commit_planned() -> None:
+    url = "https://github.com/org/dois/blob/" + "a" * 40
+    text = render_plan_markdown(golden_plan(), golden_context(), files_url=url)
+    link = f"{url}/dois/10.80000/3mfp-6m52.yaml"
+    assert f"File [`dois/10.80000/3mfp-6m52.yaml`]({link})" in text
+    assert f"[`dois/10.80000/zz9x-1r40.yaml`]({url}/dois/10.80000/zz9x-1r40.yaml)" in text  # problems too
+    # A path is data from the files: it cannot end the link early.
+    odd = Change(
+        "10.80000/x", Action.UPDATE, REPO, "dois/a (b).yaml", "findable", "findable", (FieldDiff("/v", 1, 2),)
+    )
+    plan = Plan((odd,), 0)
+    assert f"[`dois/a (b).yaml`]({url}/dois/a%20%28b%29.yaml)" in render_plan_markdown(
+        plan, CONTEXT, files_url=url
+    )
+
+
+def test_a_new_doi_shows_its_metadata() -> None:
+    text = render_plan_markdown(golden_plan(), golden_context())
+    create = text[text.index("<code>+ create</code>") :].split("</details>")[0]
+    assert "New DOI with 7 attributes:" in create
+    assert '@@ /titles @@\n+ [{title: "Sensor readings 2024"}]' in create

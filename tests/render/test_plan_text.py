@@ -15,6 +15,7 @@ from reconciler.model import (
     MISSING,
     Action,
     Change,
+    Drift,
     FieldDiff,
     Plan,
     PlanContext,
@@ -57,7 +58,7 @@ def golden_context(**overrides: Any) -> PlanContext:
 
 
 def golden_plan() -> Plan:
-    """Every action, a one-way create, an update with add/remove/change, problems, an unmanaged DOI."""
+    """Every action, a one-way create, an update with add/remove/change, problems, a drift, an unmanaged DOI."""
     create = Change(
         "10.80000/3mfp-6m52", Action.CREATE, REPO, "dois/10.80000/3mfp-6m52.yaml", None, "findable",
         (
@@ -129,6 +130,23 @@ def golden_plan() -> Plan:
         ),
         unmanaged=(Unmanaged("10.80000/old0-0017", "findable", REPO),),
         desired_digest="sha256:5b1f3d7e9a2c4e6f8a0b2c4d6e8f0a1b",
+        drifted=(
+            Drift(
+                "10.80000/d71f-0002",
+                REPO,
+                "dois/10.80000/d71f-0002.yaml",
+                (
+                    FieldDiff("/titles/0/title", "Sensor readings, corrected", "Sensor readings"),
+                    FieldDiff("/state", "registered", "findable"),
+                ),
+                "4f2c9e1a7b3d5f608192a3b4c5d6e7f8a9b0c1d2",
+                "2025-03-01T08:00:11.907Z",
+                "2025-03-04T10:15:02.482Z",
+                "example.repo",
+                "2025-03-04T10:15:02.482Z",
+                "fabricaForm",
+            ),
+        ),
     )
 
 
