@@ -36,7 +36,7 @@ from .errors import InvalidFilesError, ReconcilerError, UsageError
 from .model import Outcome, Plan, Severity
 from .planfile import render_plan_json
 from .render.apply_text import render_apply_summary, render_outcome
-from .render.diagnostics import render_github, render_json, render_text, summary
+from .render.diagnostics import render_github, render_json, render_rules, render_text, summary
 from .render.files_text import render_import, render_lines, render_shown
 from .render.history_text import audit_data, history_data, render_audit, render_history
 from .render.plan_markdown import render_plan_markdown
@@ -103,7 +103,23 @@ ValidateFormat = Annotated[
     typer.Option("--format", "-f", metavar="[text|github|json]", help="Output format.",
                  callback=_one_of("text", "github", "json")),
 ]  # fmt: skip
-StrictFlag = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+StrictFlag = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="Treat warnings (DataCite's documentation) as errors; advice stays advice."
+    ),
+]
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option("--select", metavar="RULE", show_default=False,
+                 help="Report only these rules' warnings and advice (repeatable, or comma-separated)."),
+]  # fmt: skip
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", metavar="RULE", show_default=False,
+                 help="Do not report these rules' warnings and advice; errors always show."),
+]  # fmt: skip
+RulesFlag = Annotated[bool, typer.Option("--rules", help="List every rule: id, level, what it checks.")]
 PlanFormat = Annotated[
     str,
     typer.Option("--format", "-f", metavar="[text|markdown|json]", help="Output format.",
@@ -227,7 +243,12 @@ def _is_terminal(stream: Any) -> bool:
     return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
 
 
-_SEVERITY_COLOURS = {Severity.ERROR: f"1;{RED}", Severity.WARNING: f"1;{YELLOW}", Severity.INFO: f"1;{CYAN}"}
+_SEVERITY_COLOURS = {
+    Severity.ERROR: f"1;{RED}",
+    Severity.WARNING: f"1;{YELLOW}",
+    Severity.ADVICE: f"1;{CYAN}",
+    Severity.INFO: f"1;{CYAN}",
+}
 
 
 def _colour(text: str, severity: Severity) -> str:
@@ -245,14 +266,37 @@ def validate(
     paths: PathsArgument = None,
     output: ValidateFormat = "text",
     strict: StrictFlag = False,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    rules: RulesFlag = False,
     config_path: ConfigOption = None,
 ) -> None:
     """Check DOI files offline: YAML, schema, identifiers, prefixes, duplicates, best practice.
 
     Reports every problem at once as file:line:col: severity: /pointer: message and exits 1 if
-    there is any error.
+    there is any error. error: DataCite refuses it; warning: its documentation asks for it
+    (--strict makes these errors); advice: best practice (never an error).
     """
-    result = validate_command.run(config_path, paths or (), strict=strict)
+    if rules:
+        raise typer.Exit(_echo(render_rules()))
+    result = validate_command.run(
+        config_path, paths or (), strict=strict, select=_ids(select), ignore=_ids(ignore)
+    )
+    _show_diagnostics(result, output)
+    raise typer.Exit(1 if result.has_errors else 0)
+
+
+def _ids(values: list[str] | None) -> tuple[str, ...]:
+    """Rule ids from repeated and comma-separated options."""
+    return tuple(part.strip() for value in values or () for part in value.split(",") if part.strip())
+
+
+def _echo(text: str) -> int:
+    typer.echo(text, nl=False)
+    return 0
+
+
+def _show_diagnostics(result: validate_command.Validated, output: str) -> None:
     if output == "json":
         typer.echo(render_json(result.diagnostics, result.files), nl=False)
     elif output == "github":
@@ -261,7 +305,6 @@ def validate(
         for diagnostic in result.diagnostics:
             typer.echo(_colour(render_text([diagnostic]), diagnostic.severity), nl=False)
         typer.echo(summary(result.diagnostics, result.files), nl=False)
-    raise typer.Exit(1 if result.has_errors else 0)
 
 
 def _progress(what: str, done: int, total: int | None) -> None:

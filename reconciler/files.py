@@ -303,6 +303,49 @@ def find_yaml_files(paths: Iterable[Path], root: Path) -> tuple[list[Path], list
     return sorted(found), skipped
 
 
+_DOI_KEY = re.compile(rb"^doi:[ \t]*[\"']?10\.", re.MULTILINE)
+_NOT_DOI_FILES = {
+    "doiac.yaml",
+    "doiac.yml",
+    ".pre-commit-config.yaml",
+    ".pre-commit-hooks.yaml",
+    "action.yml",
+}
+
+
+def doi_files_outside(root: Path, folders: Iterable[Path]) -> list[Path]:
+    """YAML files under `root` but outside every folder of `folders` that look like DOI files
+    (a top-level `doi: 10.…` line in their first 64 KiB): doiac would silently never read them.
+
+    Hidden folders (.git, .github) and the managed folders are not entered; links are not followed.
+    """
+    managed = {Path(os.path.abspath(folder)) for folder in folders}
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        base = Path(os.path.abspath(dirpath))
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".") and base / d not in managed and not os.path.islink(base / d)
+        )
+        for name in sorted(filenames):
+            path = base / name
+            if (
+                Path(name).suffix.lower() not in YAML_SUFFIXES
+                or name in _NOT_DOI_FILES
+                or os.path.islink(path)
+            ):
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    head = handle.read(65536)
+            except OSError:
+                continue
+            if _DOI_KEY.search(head):
+                found.append(path)
+    return found
+
+
 def _problem(path: Path, root: Path) -> tuple[str, bool] | None:
     """Why `path` is not read as a DOI file (the reason, and whether that is an error), or None."""
     is_link = os.path.islink(path)

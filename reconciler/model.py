@@ -26,10 +26,16 @@ def pointer_tokens(pointer: str) -> list[str]:
 
 
 class Severity(enum.Enum):
-    """How bad a diagnostic is; only errors make `validate` fail (unless --strict)."""
+    """How bad a diagnostic is, which says where its rule comes from.
+
+    error: DataCite refuses the record (its XSD or its API). warning: DataCite's documentation
+    asks for it; `--strict` makes these errors. advice: best practice, never promoted. info: a
+    note. Only errors make `validate` fail.
+    """
 
     ERROR = "error"
     WARNING = "warning"
+    ADVICE = "advice"
     INFO = "info"
 
 

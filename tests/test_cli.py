@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from unittest import mock
@@ -24,7 +25,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def test_validate_clean(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.write("dois/10.80000/3mfp-6m52.yaml", FINDABLE)
-    assert run(capsys, "validate") == (0, "1 file checked: 0 errors, 0 warnings, 0 info\n", "")
+    assert run(capsys, "validate") == (0, "1 file checked: 0 errors, 0 warnings, 0 advice, 0 info\n", "")
 
 
 def test_validate_text_errors(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -34,7 +35,7 @@ def test_validate_text_errors(repo: Repo, capsys: pytest.CaptureFixture[str]) ->
     assert out.splitlines() == [
         "dois/10.80000/3mfp-6m52.yaml:12:24: error: /types/resourceTypeGeneral: 'Datset' is not a valid "
         "resourceTypeGeneral; did you mean 'Dataset'?",
-        "1 file checked: 1 error, 0 warnings, 0 info",
+        "1 file checked: 1 error, 0 warnings, 0 advice, 0 info",
     ]
     assert err == ""
 
@@ -57,6 +58,7 @@ def test_validate_json(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
         "files": 1,
         "errors": 1,
         "warnings": 0,
+        "advice": 0,
         "diagnostics": [
             {
                 "path": "dois/10.80000/3mfp-6m52.yaml",
@@ -71,12 +73,37 @@ def test_validate_json(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     }
 
 
-def test_strict_turns_warnings_into_errors(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    repo.write("dois/10.80000/3mfp-6m52.yaml", FINDABLE.replace("https://", "http://"))
-    assert run(capsys, "validate")[0] == 0
+def test_strict_turns_warnings_into_errors_and_leaves_advice(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A documentation rule (a date DataCite does not document) and a best-practice one (http).
+    text = FINDABLE.replace("https://", "http://") + "dates:\n  - date: 2024-13\n    dateType: Issued\n"
+    repo.write("dois/10.80000/3mfp-6m52.yaml", text)
+    code, out, _ = run(capsys, "validate")
+    assert code == 0
+    assert "warning: /dates/0/date: '2024-13' is not a date DataCite documents" in out
+    assert "advice: /url: landing pages should use https, not http" in out
     code, out, _ = run(capsys, "validate", "--strict")
     assert code == 1
-    assert "error: /url: landing pages should use https, not http" in out
+    assert "error: /dates/0/date: '2024-13' is not a date DataCite documents" in out
+    assert "advice: /url: landing pages should use https, not http" in out  # advice is never promoted
+
+
+def test_select_and_ignore_rules(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = FINDABLE.replace("https://", "http://") + "dates:\n  - date: 2024-13\n    dateType: Issued\n"
+    repo.write("dois/10.80000/3mfp-6m52.yaml", text)
+    _, out, _ = run(capsys, "validate", "--ignore", "url-https")
+    assert "landing pages should use https" not in out
+    assert "/dates/0/date" in out
+    _, out, _ = run(capsys, "validate", "--select", "url-https,doi-case")
+    assert "landing pages should use https" in out
+    assert "/dates/0/date" not in out
+    code, _, err = run(capsys, "validate", "--ignore", "no-such-rule")
+    assert code == 2
+    assert "no such rule: no-such-rule" in err
+    code, out, _ = run(capsys, "validate", "--rules")
+    assert code == 0
+    assert re.search(r"^url-https +best practice +landing pages use https$", out, re.MULTILINE)
 
 
 def test_bad_format_is_a_usage_error(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

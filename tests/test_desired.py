@@ -130,11 +130,24 @@ def test_duplicates_and_files_outside_every_repository(repo: Repo) -> None:
          "DOI 10.80000/3mfp-6m52 is also declared in dois/10.80000/copy.yaml"),
         ("dois/10.80000/copy.yaml", 1, Severity.ERROR,
          "DOI 10.80000/3mfp-6m52 is also declared in dois/10.80000/3mfp-6m52.yaml"),
-        ("dois/10.80000/copy.yaml", 1, Severity.WARNING,
+        ("dois/10.80000/copy.yaml", 1, Severity.ADVICE,
          "file name does not match its DOI; expected dois/10.80000/3mfp-6m52.yaml"),
         ("other/x.yaml", 1, Severity.ERROR, "not under the folder of any repository in doiac.yaml (dois/)"),
     ]  # fmt: skip
     assert desired.records == ()
+
+
+def test_a_doi_file_outside_every_repository_folder_is_a_warning(repo: Repo) -> None:
+    repo.write("dois/10.80000/3mfp-6m52.yaml", FINDABLE)
+    repo.write("old/10.80000/x.yaml", FINDABLE.replace("3mfp-6m52", "x"))
+    repo.write("notes.yaml", "title: not a DOI file\n")
+    repo.write(".github/workflows/x.yml", "doi: 10.80000/not-read\n")  # hidden folders are not searched
+    desired = read_desired(load_config(repo.config))
+    assert [(d.path, d.severity, d.rule, d.message) for d in desired.diagnostics] == [
+        ("old/10.80000/x.yaml", Severity.WARNING, "outside-repository",
+         "a DOI file outside every repository folder is never read; doiac reads dois/ (EXAMPLE.REPO)"),
+    ]  # fmt: skip
+    assert [r.doi for r in desired.records] == ["10.80000/3mfp-6m52"]
 
 
 def test_error_count_and_paths_outside_the_repository(repo: Repo, tmp_path_factory: object) -> None:

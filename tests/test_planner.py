@@ -68,8 +68,9 @@ def test_desired_digest_moves_with_any_record() -> None:
         (desired("10.99999/a"), None, "prefix 10.99999 is not one of EXAMPLE.REPO's prefixes", Severity.ERROR),
         (desired(), live(repository="OTHER.REPO"), "lives in repository account OTHER.REPO", Severity.ERROR),
         (desired(state="draft"), live(state="registered"), "registered → draft is impossible", Severity.ERROR),
+        (desired("10.80000/a+b"), None, "DataCite refuses this DOI on create (422)", Severity.ERROR),
     ],
-    ids=["prefix", "other-account", "back-to-draft"],
+    ids=["prefix", "other-account", "back-to-draft", "create-refused-characters"],
 )  # fmt: skip
 def test_problems(
     record: DesiredRecord, current: LiveRecord | None, message: str, severity: Severity
@@ -82,6 +83,14 @@ def test_problems(
         (),
         False,
     )
+
+
+def test_an_existing_doi_with_old_characters_is_updated() -> None:
+    plan = make_plan(
+        [desired("10.80000/a+b", titles=[{"title": "New"}])], {"10.80000/a+b": live("10.80000/a+b")}, CONFIG
+    )
+    assert plan.problems == ()
+    assert [c.action for c in plan.changes] == [Action.UPDATE]
 
 
 def test_anonymous_repository_does_not_plan_creates() -> None:

@@ -43,7 +43,7 @@ CASES: list[tuple[str, Any, dict[str, Any], list[Diagnostic]]] = [
     ("doi-plus", doi_syntax, {"doi": "10.80000/a+b"},
      [Diagnostic(severity=W, pointer="/doi", rule="doi-characters",
                  message="'10.80000/a+b' has characters DataCite refuses for new DOIs (allowed: letters, digits, "
-                         "-._;()/:*~$=); an existing DOI keeps working")]),
+                         "-._;()/:*~$=): DataCite refuses this DOI on create (422); an existing DOI keeps working")]),
     ("doi-upper", doi_syntax, {"doi": "10.80000/3MFP-6M52"},
      [Diagnostic(severity=W, pointer="/doi", rule="doi-case",
                  message="write the DOI in lower case: 10.80000/3mfp-6m52")]),
@@ -103,7 +103,7 @@ CASES: list[tuple[str, Any, dict[str, Any], list[Diagnostic]]] = [
                                                         "nameIdentifierScheme": "ORCID"}]}]}, []),
     ("orcid-typo", name_identifiers,
      {"contributors": [{"name": "A", "nameIdentifiers": [{"nameIdentifier": ORCID_BAD, "nameIdentifierScheme": "ORCID"}]}]},
-     [Diagnostic(severity=E, pointer="/contributors/0/nameIdentifiers/0/nameIdentifier", rule="name-id",
+     [Diagnostic(severity=W, pointer="/contributors/0/nameIdentifiers/0/nameIdentifier", rule="name-id",
                  message=f"ORCID {ORCID_BAD!r} fails its check digit (ISO 7064 11,2): a typo")]),
     ("affiliation-ror-bad", name_identifiers,
      {"creators": [{"name": "A", "affiliation": [{"name": "U", "affiliationIdentifier": "x",
@@ -146,12 +146,12 @@ CASES: list[tuple[str, Any, dict[str, Any], list[Diagnostic]]] = [
     ("date-bad", dates, {"dates": [{"date": "31-01-2019", "dateType": "Issued"}]},
      [Diagnostic(severity=W, pointer="/dates/0/date", rule="date-format",
                  message="'31-01-2019' is not a date DataCite documents (YYYY, YYYY-MM-DD, "
-                         "YYYY-MM-DDThh:mm:ssZ, or start/end)")]),
+                         "YYYY-MM-DDThh:mm:ssZ, -YYYY BCE, or start/end)")]),
     ("language-bad", languages, {"language": "english", "titles": [{"title": "T", "lang": "en_US"}]},
      [Diagnostic(severity=W, pointer="/language", rule="language",
-                 message="'english' is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)"),
+                 message="'english' is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant): DataCite stores it as 'en': write en"),
       Diagnostic(severity=W, pointer="/titles/0/lang", rule="language",
-                 message="'en_US' is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)")]),
+                 message="'en_US' is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant): DataCite stores null for this value")]),
     ("coordinates-string-out-of-range", coordinates,
      {"geoLocations": [{"geoLocationPoint": {"pointLatitude": "91.5", "pointLongitude": "10"}}]},
      [Diagnostic(severity=E, pointer="/geoLocations/0/geoLocationPoint/pointLatitude", rule="coordinates",
@@ -211,3 +211,16 @@ def test_host_allowed(host: str, domains: tuple[str, ...], allowed: bool) -> Non
 
 def test_canonical_path() -> None:
     assert canonical_path("10.80000/A/B", REPO) == "dois/10.80000/a__b.yaml"
+
+
+def test_rights_text_over_2000_characters_is_refused() -> None:
+    from reconciler.core.rules import RIGHTS_LIMIT, rights_length
+
+    record = {"rightsList": [{"rights": "x" * RIGHTS_LIMIT}, {"rights": "y" * (RIGHTS_LIMIT + 1)}]}
+    (found,) = rights_length(record, CTX)
+    assert (found.severity, found.pointer, found.rule) == (
+        Severity.ERROR,
+        "/rightsList/1/rights",
+        "rights-length",
+    )
+    assert "DataCite refuses more than 2,000 (422)" in found.message

@@ -15,9 +15,10 @@ from typing import Any
 
 from ..config import open_config, repository_for
 from ..core.crossfile import duplicate_dois, reciprocal_versions
+from ..core.levels import leveled, selected, unknown_rules
 from ..core.rules import RuleContext, run_record_rules
-from ..errors import InvalidFilesError, SourceError
-from ..files import find_yaml_files, read_source
+from ..errors import InvalidFilesError, SourceError, UsageError
+from ..files import doi_files_outside, find_yaml_files, read_source
 from ..model import Config, DesiredRecord, Diagnostic, Repository, Severity, SourceFile, escape_pointer_token
 from ..schemas import check_schema
 
@@ -80,8 +81,21 @@ def read_desired(config: Config, paths: Sequence[Path] = (), *, workers: int | N
         diagnostics.add(_locate(config, by_path[diagnostic.path], diagnostic))
         if diagnostic.severity is Severity.ERROR:
             failed.add(diagnostic.path)
+    if not paths:
+        diagnostics.update(_outside(config, root))
     records = tuple(_desired(item) for item in merged if item.source.path not in failed)
-    return Desired(records, _capped(diagnostics), len(found))
+    return Desired(records, _capped(set(leveled(diagnostics))), len(found))
+
+
+def _outside(config: Config, root: Path) -> list[Diagnostic]:
+    """A warning for each DOI file no repository folder holds: no command would ever read it."""
+    folders = [root / repo.path for repo in config.repositories]
+    managed = ", ".join(f"{repo.path} ({repo.id})" for repo in config.repositories)
+    message = f"a DOI file outside every repository folder is never read; doiac reads {managed}"
+    return [
+        Diagnostic(_relative(path, root), 1, 1, Severity.WARNING, "", message, "outside-repository")
+        for path in doi_files_outside(root, folders)
+    ]
 
 
 PROBLEMS_PER_FILE = 100
@@ -216,10 +230,20 @@ class Validated:
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
-def run(config_path: Path | None, paths: Sequence[Path] = (), *, strict: bool = False) -> Validated:
-    """`doiac validate`: check the DOI files offline; with `strict`, warnings count as errors."""
+def run(
+    config_path: Path | None,
+    paths: Sequence[Path] = (),
+    *,
+    strict: bool = False,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> Validated:
+    """`doiac validate`: check the DOI files offline; with `strict`, warnings (documentation rules)
+    count as errors, advice never does. `select` and `ignore` name rules, as ruff's do."""
+    if unknown := unknown_rules([*select, *ignore]):
+        raise UsageError(f"no such rule: {', '.join(unknown)} (`doiac validate --rules` lists them)")
     desired = read_desired(open_config(config_path), paths)
-    diagnostics = desired.diagnostics
+    diagnostics = tuple(selected(desired.diagnostics, select, ignore))
     if strict:
         diagnostics = tuple(
             d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d for d in diagnostics

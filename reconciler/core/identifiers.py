@@ -16,13 +16,15 @@ import idutils
 from language_tags import tags as _language_tags
 
 from ..model import Diagnostic, Severity
+from .normalize import two_letter_code
 from .suffix import ALPHABET, check_digits
 
 _ORCID_SHAPE = re.compile(r"^(?:https?://(?:www\.)?orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 # idutils' CSTR pattern allows exactly four dot-separated parts, but CSTRs carry an
 # organisation-specific tail that may contain dots (e.g. 31253.11.sciencedb.j00001.00123).
 _CSTR = re.compile(r"^(?:CSTR:)?\d{5}\.\d{2}\.\S+$", re.IGNORECASE)
-_ISTC = re.compile(r"^[0-9A-F]{3}-?[0-9]{4}-?[0-9A-F]{8}-?[0-9A-F]$", re.IGNORECASE)
+# ISO 21047: parts separated by hyphens or spaces, as DataCite's own full example writes it.
+_ISTC = re.compile(r"^[0-9A-F]{3}[- ]?[0-9]{4}[- ]?[0-9A-F]{8}[- ]?[0-9A-F]$", re.IGNORECASE)
 _UPC = re.compile(r"^\d{12}$")
 _W3ID = re.compile(r"^https?://w3id\.org/\S+$")
 _ROR_SHAPE = re.compile(r"^(?:https?://ror\.org/)?(0[0-9a-hjkmnp-tv-z]{6})([0-9]{2})$")
@@ -123,8 +125,11 @@ def check_scheme_identifier(scheme: str, value: str) -> Diagnostic | None:
     # (a doubled resolver prefix, a name) is malformed, which DataCite does not check.
     orcid = _ORCID_SHAPE.match(value.strip()) if scheme.strip().lower() == "orcid" else None
     if orcid and not _orcid_check_digit_ok(orcid.group(1)):
+        # A certain typo, but DataCite stores it: a warning (an error with --strict), as every
+        # identifier check DataCite does not make.
         return Diagnostic(
-            severity=Severity.ERROR, message=f"ORCID {value!r} fails its check digit (ISO 7064 11,2): a typo"
+            severity=Severity.WARNING,
+            message=f"ORCID {value!r} fails its check digit (ISO 7064 11,2): a typo",
         )
     if orcid:
         return Diagnostic(
@@ -132,7 +137,7 @@ def check_scheme_identifier(scheme: str, value: str) -> Diagnostic | None:
         )
     if scheme.strip().lower() == "ror" and _ror_check_digits_ok(value) is False:
         return Diagnostic(
-            severity=Severity.ERROR,
+            severity=Severity.WARNING,
             message=f"ROR ID {value!r} fails its check digits (ISO 7064 mod 97-10): a typo",
         )
     return Diagnostic(
@@ -140,17 +145,25 @@ def check_scheme_identifier(scheme: str, value: str) -> Diagnostic | None:
     )
 
 
+_WELL_FORMED_LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
+
+
 def check_language(tag: str) -> Diagnostic | None:
+    """A language that is not a BCP 47 tag, and what DataCite will store instead (reference §2.8.4)."""
     if _language_tags.check(tag):
         return None
-    return Diagnostic(
-        severity=Severity.WARNING,
-        message=f"{tag!r} is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)",
-    )
+    invalid = f"{tag!r} is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)"
+    if code := two_letter_code(tag):
+        consequence = f"DataCite stores it as {code!r}: write {code}"
+    elif _WELL_FORMED_LANGUAGE.match(tag):
+        consequence = "DataCite keeps it as sent"
+    else:
+        consequence = "DataCite stores null for this value"
+    return Diagnostic(severity=Severity.WARNING, message=f"{invalid}: {consequence}")
 
 
 _W3CDTF = re.compile(
-    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
+    r"^(?P<bce>-)?(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
     r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$"
 )
 
@@ -160,6 +173,10 @@ def _is_date(text: str) -> bool:
     if not match:
         return False
     year, month, day = match["y"], match["m"], match["d"]
+    if (
+        match["bce"] or year == "0000"
+    ):  # a BCE year (documented as -0054): its calendar checked in a leap year
+        year = "2000"
     try:
         if day is not None:
             date(int(year), int(month), int(day))
@@ -172,12 +189,19 @@ def _is_date(text: str) -> bool:
     return True
 
 
+def _date_key(text: str) -> tuple[int, str]:
+    """A date's order: the signed year, then the rest (a BCE year -0100 comes before -0050)."""
+    bce = text.startswith("-")
+    year = int(text[1:5] if bce else text[:4])
+    return (-year if bce else year, text[5:15] if bce else text[4:10])
+
+
 def check_date(text: str) -> Diagnostic | None:
     """W3CDTF (YYYY, YYYY-MM, YYYY-MM-DD, with time) or an RKMS-ISO8601 range `start/end`."""
     if "/" in text:
         start, _, end = text.partition("/")
         ok = (start or end) and all(_is_date(part) for part in (start, end) if part)
-        if ok and start and end and start[:10] > end[:10]:
+        if ok and start and end and _date_key(start) > _date_key(end):
             return Diagnostic(severity=Severity.WARNING, message=f"date range {text!r} ends before it starts")
     else:
         ok = _is_date(text)
@@ -185,5 +209,5 @@ def check_date(text: str) -> Diagnostic | None:
         return None
     return Diagnostic(
         severity=Severity.WARNING,
-        message=f"{text!r} is not a date DataCite documents (YYYY, YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ, or start/end)",
+        message=f"{text!r} is not a date DataCite documents (YYYY, YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ, -YYYY BCE, or start/end)",
     )

@@ -204,16 +204,48 @@ _LANGUAGE_HEAD = re.compile(r"^([a-z]{2,3})(-|$)")
 _LOC_DIFFERENCES: dict[str, str | None] = {"sh": None, "hbs": None, "bh": "bh", "bih": "bh"}
 
 
+# ISO 639-2's English names (the Library of Congress list DataCite reads) where they differ from
+# pycountry's ISO 639-3 names, for the languages with a two-letter code. A name with `;` matches
+# only in full (reference §2.8.4), so `Spanish` is kept as sent while `Spanish; Castilian` is `es`.
+_LOC_NAMES: dict[str, str] = {
+    "bh": "Bihari languages", "ca": "Catalan; Valencian", "cu": "Church Slavic; Old Slavonic; Church Slavonic;"
+    " Old Bulgarian; Old Church Slavonic", "dv": "Divehi; Dhivehi; Maldivian", "el": "Greek, Modern (1453-)",
+    "es": "Spanish; Castilian", "gd": "Gaelic; Scottish Gaelic", "ht": "Haitian; Haitian Creole",
+    "ie": "Interlingue; Occidental", "ii": "Sichuan Yi; Nuosu", "kj": "Kuanyama; Kwanyama", "ki": "Kikuyu; Gikuyu",
+    "kl": "Kalaallisut; Greenlandic", "km": "Central Khmer", "ky": "Kirghiz; Kyrgyz",
+    "lb": "Luxembourgish; Letzeburgesch", "li": "Limburgan; Limburger; Limburgish", "ms": "Malay",
+    "nb": "Bokmål, Norwegian; Norwegian Bokmål", "nd": "Ndebele, North; North Ndebele", "ne": "Nepali",
+    "nl": "Dutch; Flemish", "nn": "Norwegian Nynorsk; Nynorsk, Norwegian", "nr": "Ndebele, South; South Ndebele",
+    "nv": "Navajo; Navaho", "ny": "Chichewa; Chewa; Nyanja", "oc": "Occitan (post 1500); Provençal", "or": "Oriya",
+    "os": "Ossetian; Ossetic", "pa": "Panjabi; Punjabi", "ps": "Pushto; Pashto", "ro": "Romanian; Moldavian; Moldovan",
+    "si": "Sinhala; Sinhalese", "st": "Sotho, Southern", "sw": "Swahili", "ug": "Uighur; Uyghur",
+    "za": "Zhuang; Chuang",
+}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1)
+def _english_names() -> dict[str, str]:
+    """ISO 639-2 English name → two-letter code, for every language that has one."""
+    names = {
+        language.name: language.alpha_2 for language in pycountry.languages if hasattr(language, "alpha_2")
+    }
+    names = {name: code for name, code in names.items() if code not in _LOC_NAMES and code != "sh"}
+    return {**names, **{name: code for code, name in _LOC_NAMES.items()}}
+
+
 @functools.lru_cache(maxsize=1024)
 def two_letter_code(language: str) -> str | None:
     """The ISO 639-1 code DataCite stores for `language`, or None when it keeps the value as sent.
 
     DataCite looks the part before the first `-` up as an ISO 639-1 or ISO 639-2 code, case-sensitively,
-    and keeps only the two-letter code when there is one (en-US → en, eng → en, ger → de).
+    and keeps only the two-letter code when there is one (en-US → en, eng → en, ger → de). Failing
+    that, it looks that part up, first letter upper-cased, as an ISO 639-2 English name (english → en).
     """
     match = _LANGUAGE_HEAD.match(language)
     if match is None:
-        return None
+        head = language.split("-", 1)[0]
+        code = _english_names().get(head[:1].upper() + head[1:]) if head else None
+        return code if code is not None and code != language else None
     head = match.group(1)
     if head in _LOC_DIFFERENCES:
         code = _LOC_DIFFERENCES[head]

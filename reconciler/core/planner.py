@@ -24,6 +24,7 @@ from ..model import (
 from .compare import desired_digest, desired_form, fingerprint, live_form
 from .derivations import rewrites
 from .diff import diff_records
+from .rules import DOI_CREATE
 
 # (live state, desired state) → the DataCite event that moves it (reference §3.1).
 EVENTS: Mapping[tuple[str, str], str] = {
@@ -156,6 +157,12 @@ def _problem(
                 " not compared"
             )
             return PlanProblem(Severity.WARNING, record.doi, message, record.path)
+        if not DOI_CREATE.match(record.doi):
+            message = (
+                "DataCite refuses this DOI on create (422): a new DOI may use only letters, digits and"
+                " -._;()/:*~$= (`doiac new` mints one)"
+            )
+            return PlanProblem(Severity.ERROR, record.doi, message, record.path)
         return None
     if current.repository and current.repository != record.repository:
         message = (

@@ -81,8 +81,8 @@ def doi_syntax(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnost
             severity=Severity.WARNING,
             pointer="/doi",
             message=(
-                f"{doi!r} has characters DataCite refuses for new DOIs (allowed: letters, digits, -._;()/:*~$=); "
-                "an existing DOI keeps working"
+                f"{doi!r} has characters DataCite refuses for new DOIs (allowed: letters, digits, -._;()/:*~$=):"
+                " DataCite refuses this DOI on create (422); an existing DOI keeps working"
             ),
             rule="doi-characters",
         )
@@ -383,6 +383,25 @@ def short_text(text: str, limit: int = 50) -> str:
     return shown if len(shown) <= limit else shown[: limit - 2] + "…'"
 
 
+RIGHTS_LIMIT = 2000
+"""Characters of one `rights` text DataCite accepts (reference §3.2)."""
+
+
+def rights_length(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
+    for index, item in _items(record, "rightsList"):
+        text = _str(item.get("rights"))
+        if text is not None and len(text) > RIGHTS_LIMIT:
+            yield Diagnostic(
+                severity=Severity.ERROR,
+                pointer=f"/rightsList/{index}/rights",
+                message=(
+                    f"rights text is {len(text):,} characters: DataCite refuses more than {RIGHTS_LIMIT:,} (422);"
+                    " link the licence with rightsUri instead"
+                ),
+                rule="rights-length",
+            )
+
+
 def _at(found: Diagnostic | None, pointer: str, rule: str) -> Iterator[Diagnostic]:
     """An identifier check's verdict, if any, at `pointer` and named after `rule`."""
     if found is not None:
@@ -403,6 +422,7 @@ RECORD_RULES: tuple[Rule, ...] = (
     dates,
     languages,
     coordinates,
+    rights_length,
     padded_values,
 )
 

@@ -21,7 +21,9 @@ from ..model import Diagnostic, Severity, escape_pointer_token, pointer_of
 # Schemas carry no $id (so editors resolve their relative $refs by file); we give them one here.
 _BASE = "https://doiac.invalid/schemas/"
 _RULE = "schema"
-"""The rule every schema diagnostic names."""
+"""The rule every schema diagnostic names, but those of DOCUMENTED."""
+DOCUMENTED = "schema-docs"
+"""The rule of a schema check the 4.7 documentation states and the XSD does not (x-doiac-severity)."""
 
 
 class SchemaSet:
@@ -105,6 +107,8 @@ def _translate(error: ValidationError, root: Mapping[str, Any], attributes: set[
     keyword = str(error.validator) if error.validator is not None else "false"
     custom = _annotation(error, "x-doiac-messages", keyword)
     severity = Severity(_annotation(error, "x-doiac-severity", keyword) or "error")
+    # A schema rule that only DataCite's documentation states (the XSD accepts the record) has its own id.
+    rule = _RULE if severity is Severity.ERROR else DOCUMENTED
     if error.schema is False:  # reported by _refused, which knows the key
         return
     if keyword == "required":
@@ -115,7 +119,7 @@ def _translate(error: ValidationError, root: Mapping[str, Any], attributes: set[
                 else f"missing required key `{missing}`{_state_context(error)}"
             )
             where = f"{pointer}/{escape_pointer_token(missing)}"
-            yield Diagnostic(severity=severity, pointer=where, message=text, rule=_RULE, key=True)
+            yield Diagnostic(severity=severity, pointer=where, message=text, rule=rule, key=True)
         return
     if keyword in {"additionalProperties", "unevaluatedProperties"}:
         known = _known_keys(error, root, attributes)
@@ -124,7 +128,7 @@ def _translate(error: ValidationError, root: Mapping[str, Any], attributes: set[
             yield Diagnostic(pointer=where, message=_unknown_key(extra, known), rule=_RULE, key=True)
         return
     message = custom or _describe(error, keyword)
-    yield Diagnostic(severity=severity, pointer=pointer, message=message, rule=_RULE)
+    yield Diagnostic(severity=severity, pointer=pointer, message=message, rule=rule)
 
 
 def _state_context(error: ValidationError) -> str:

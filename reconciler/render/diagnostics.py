@@ -5,11 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from ..core.levels import RULES
 from ..model import Diagnostic, Severity
 from .text import plural, printable
 
 FORMATS = ("text", "github", "json")
-_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+_GITHUB_LEVEL = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.ADVICE: "notice",
+    Severity.INFO: "notice",
+}
 
 
 def render_text(diagnostics: Sequence[Diagnostic]) -> str:
@@ -44,6 +50,7 @@ def render_json(diagnostics: Sequence[Diagnostic], files: int) -> str:
         "files": files,
         "errors": sum(d.severity is Severity.ERROR for d in diagnostics),
         "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
+        "advice": sum(d.severity is Severity.ADVICE for d in diagnostics),
         "diagnostics": [
             {
                 "path": d.path,
@@ -64,5 +71,27 @@ def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     counts = {s: sum(d.severity is s for d in diagnostics) for s in Severity}
     return (
         f"{plural(files, 'file')} checked: {plural(counts[Severity.ERROR], 'error')}, "
-        f"{plural(counts[Severity.WARNING], 'warning')}, {counts[Severity.INFO]:,} info\n"
+        f"{plural(counts[Severity.WARNING], 'warning')}, {counts[Severity.ADVICE]:,} advice,"
+        f" {counts[Severity.INFO]:,} info\n"
     )
+
+
+_LEVELS = {
+    "xsd": "DataCite's XSD",
+    "api": "DataCite's API",
+    "documentation": "4.7 documentation",
+    "practice": "best practice",
+    "doiac": "this repository",
+}
+_LEGEND = (
+    "XSD and API rules are errors: DataCite refuses the record (or, where it silently drops a value, a\n"
+    "warning that says so). Documentation rules are warnings, errors with --strict. Best practice is\n"
+    "advice, never an error. --select and --ignore (or `rules:` in doiac.yaml) take these ids.\n\n"
+)
+
+
+def render_rules() -> str:
+    """The rule catalogue: id, where it comes from, what it checks."""
+    width = max(map(len, RULES))
+    lines = [f"{rule:<{width}}  {_LEVELS[info.level]:<17}  {info.checks}" for rule, info in RULES.items()]
+    return _LEGEND + "\n".join(lines) + "\n"

@@ -45,5 +45,5 @@ def test_json() -> None:
 
 
 def test_summary_plurals() -> None:
-    assert summary(DIAGS, 1) == "1 file checked: 1 error, 1 warning, 1 info\n"
-    assert summary([], 10_000) == "10,000 files checked: 0 errors, 0 warnings, 0 info\n"
+    assert summary(DIAGS, 1) == "1 file checked: 1 error, 1 warning, 0 advice, 1 info\n"
+    assert summary([], 10_000) == "10,000 files checked: 0 errors, 0 warnings, 0 advice, 0 info\n"
