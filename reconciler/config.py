@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .core.levels import unknown_rules
 from .errors import ConfigError, ConfigErrors, SourceError
 from .files import read_source
 from .model import Config, Diagnostic, Limits, Repository, Severity, SourceFile
@@ -68,6 +69,7 @@ def parse_config(source: SourceFile) -> Config:
             password_env=repo.get("password_env", "DATACITE_PASSWORD"),
             domains=tuple(repo.get("domains", ())),
             defaults=dict(repo.get("defaults", {})),
+            credential=repo.get("credential", "password"),
         )
         for repo in data["repositories"]
     )
@@ -83,6 +85,8 @@ def parse_config(source: SourceFile) -> Config:
         sandbox_in_ci=data.get("sandbox_in_ci", False),
         limits=Limits(max_one_way=limits.get("max_one_way", 100), rate=None if rate == "auto" else rate),
         mailto=data.get("mailto"),
+        select=tuple(data.get("rules", {}).get("select", ())),
+        ignore=tuple(data.get("rules", {}).get("ignore", ())),
         source=source,
     )
 
@@ -144,6 +148,13 @@ def _semantic_problems(data: dict[str, Any]) -> list[Diagnostic]:
     env = data.get("environment")
     if isinstance(env, str) and env not in ENVIRONMENTS and (problem := url_problem(env)):
         problems.append(Diagnostic(pointer="/environment", message=problem))
+    rules = data.get("rules")
+    for key in ("select", "ignore"):
+        listed = rules.get(key) if isinstance(rules, dict) else None
+        for index, rule in enumerate(listed if isinstance(listed, list) else []):
+            if isinstance(rule, str) and unknown_rules([rule]):
+                message = f"no such rule {rule!r} (`doiac validate --rules` lists them)"
+                problems.append(Diagnostic(pointer=f"/rules/{key}/{index}", message=message))
     repos = data.get("repositories")
     if not isinstance(repos, list):
         return problems

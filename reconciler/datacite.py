@@ -4,8 +4,9 @@ Retryable failures (429, 5xx, transport errors) are retried with exponential bac
 jitter, honouring `Retry-After` up to a cap; everything else is terminal and becomes an ApiError
 at once. With a Deadline, no request starts and no retry waits past it. Every request first takes
 a token from a rate budget (DataCite: 3,000 requests per 5 minutes in production, 750 on the test
-system); `pacing` holds the budget, the retry settings and the deadline. The password is handed to
-httpx's Basic auth and appears in no message, log, repr or exception.
+system); `pacing` holds the budget, the retry settings and the deadline. The password or API key
+is handed to httpx's auth (Basic, or Bearer for a key) and appears in no message, log, repr or
+exception.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -31,6 +32,31 @@ from .workers import run_all
 BUDGETS = {"production": 3000, "test": 750}
 RETRYABLE = {429, 500, 502, 503, 504}
 ENDPOINTS = {"production": "https://api.datacite.org", "test": "https://api.test.datacite.org"}
+CREDENTIALS = ("password", "api-key", "api-key-bearer")
+"""What a client's secret is and how it is sent (reference §4): a password or an API key as HTTP
+Basic `repository:secret`, or an API key as `Authorization: Bearer <key>`."""
+
+
+class _BearerAuth(httpx.Auth):
+    """`Authorization: Bearer <key>` on every request; the key shows in no repr."""
+
+    def __init__(self, key: str) -> None:
+        self._header = f"Bearer {key}"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = self._header
+        yield request
+
+    def __repr__(self) -> str:
+        return "_BearerAuth(key=set)"
+
+
+def _auth(repository: str, secret: str | None, credential: str) -> httpx.Auth | None:
+    if credential not in CREDENTIALS:
+        raise ValueError(f"credential is one of {', '.join(CREDENTIALS)}, not {credential!r}")
+    if not secret:
+        return None
+    return _BearerAuth(secret) if credential == "api-key-bearer" else httpx.BasicAuth(repository, secret)
 
 
 class DataCiteClient:
@@ -51,10 +77,14 @@ class DataCiteClient:
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], datetime] = utc_now,
         deadline: Deadline | None = None,
+        credential: str = "password",
     ) -> None:
+        """`password` is the password or the API key, as `credential` (one of CREDENTIALS) says."""
         self.base_url = base_url.rstrip("/")
         self.repository = repository
         self.has_password = bool(password)
+        """A password or an API key is sent (what DataCite shows depends on it, not on which)."""
+        self.credential = credential
         self.budget = budget
         self.retry = retry or DEFAULT_RETRY
         self.rng = rng or random.Random()
@@ -68,14 +98,15 @@ class DataCiteClient:
         agent = f"doiac/{__version__}" + (f" (mailto:{mailto})" if mailto else "")
         self._http = httpx.Client(
             base_url=self.base_url,
-            auth=httpx.BasicAuth(repository, password) if password else None,
+            auth=_auth(repository, password, credential),
             headers={"User-Agent": agent, "Accept": "application/vnd.api+json"},
             timeout=timeout,
             transport=transport,
         )
 
     def __repr__(self) -> str:
-        return f"DataCiteClient({self.base_url!r}, {self.repository!r}, password={'set' if self.has_password else 'none'})"
+        secret = "set" if self.has_password else "none"
+        return f"DataCiteClient({self.base_url!r}, {self.repository!r}, {self.credential}={secret})"
 
     def close(self) -> None:
         self._http.close()

@@ -3,7 +3,8 @@
 `environment: sandbox` (the default) starts the local emulator in-process on a free loopback
 port for the duration of the command, with the config's repository accounts provisioned and
 its state kept in `.doiac/sandbox.sqlite`, so a fresh clone can plan and apply with no account
-and no network.
+and no network. A repository whose `credential` is an API key gets a fresh key from the sandbox
+for the command, sent as the config says: the key path is exercised with no real secret.
 
 A pull request can edit doiac.yaml, so an environment URL decides nothing alone: passwords go
 only to DataCite's own API hosts, to loopback, or to hosts named in DOIAC_ALLOW_HOSTS, which is
@@ -15,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,6 +41,8 @@ class Endpoint:
     url: str
     budget: int | None
     embedded: bool = False
+    keys: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """The API keys the embedded sandbox issued for this run, by repository ID."""
 
 
 def in_ci(env: Mapping[str, str]) -> bool:
@@ -47,14 +50,17 @@ def in_ci(env: Mapping[str, str]) -> bool:
     return env.get("CI", "").strip().lower() in {"true", "1", "yes"}
 
 
-def password_for(repository: Repository, env: Mapping[str, str], *, embedded: bool) -> str | None:
+def password_for(
+    repository: Repository, env: Mapping[str, str], *, embedded: bool, keys: Mapping[str, str] | None = None
+) -> str | None:
     """The password or API key from the variable the config names; the embedded sandbox's own.
 
-    The embedded sandbox never takes the real password: it would be stored in its SQLite file,
-    and a CI job that sets DATACITE_PASSWORD for production must not leave it on disk.
+    The embedded sandbox never takes the real password or key: it would be stored in its SQLite
+    file, and a CI job that sets DATACITE_PASSWORD for production must not leave it on disk. It
+    answers to its own password, or to the API key it issued (`keys`, from the Endpoint).
     """
     if embedded:
-        return SANDBOX_PASSWORD
+        return (keys or {}).get(repository.id, SANDBOX_PASSWORD)
     return env.get(repository.password_env) or None
 
 
@@ -78,13 +84,16 @@ def open_endpoint(config: Config, env: Mapping[str, str] | None = None) -> Itera
             " password secret), or `sandbox_in_ci: true` if the sandbox is what this job is for"
         )
     from .sandbox import Client, SandboxBusyError, SandboxOptions, SandboxServer  # noqa: PLC0415 - loaded only when used
+    from .sandbox.store import new_api_key  # noqa: PLC0415
 
+    keys = {r.id: new_api_key() for r in config.repositories if r.credential != "password"}
     accounts = [
         Client(
             r.id.upper(),
             SANDBOX_PASSWORD,
             r.prefixes,
             r.domains or ("*",),
+            keys.get(r.id),
         )
         for r in config.repositories
     ]
@@ -101,7 +110,7 @@ def open_endpoint(config: Config, env: Mapping[str, str] | None = None) -> Itera
             " repository to finish (or stop the `doiac sandbox` serving this file)"
         ) from None
     with server:
-        yield Endpoint("sandbox", server.url, budget, embedded=True)
+        yield Endpoint("sandbox", server.url, budget, embedded=True, keys=keys)
 
 
 def _check_url(config: Config, env: Mapping[str, str]) -> None:

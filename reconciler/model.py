@@ -123,6 +123,9 @@ class Repository:
     password_env: str
     domains: tuple[str, ...] = ()
     defaults: dict[str, Any] = field(default_factory=dict)
+    credential: str = "password"
+    """What the `password_env` variable holds and how it is sent: `password` or `api-key` (HTTP Basic
+    `ID:secret`), or `api-key-bearer` (`Authorization: Bearer <key>`)."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,9 @@ class Config:
     """Plan and apply may use the embedded sandbox under CI=true (refused otherwise)."""
     limits: Limits = field(default_factory=Limits)
     mailto: str | None = None
+    select: tuple[str, ...] = ()
+    """Validation rules whose warnings and advice are reported (all when empty)."""
+    ignore: tuple[str, ...] = ()
     source: SourceFile | None = field(default=None, compare=False, repr=False)
     """The parsed file, kept to point diagnostics about merged defaults at their lines."""
 

@@ -200,3 +200,22 @@ def test_a_default_that_is_an_error_for_one_file_fails_validate(
     lines = [line for line in out.splitlines() if line.startswith("doiac.yaml:")]
     assert code == 1, out
     assert sorted(line.split(": ")[1] for line in lines) == ["error", "warning"], out
+
+
+def test_rules_in_the_config(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("dois/10.80000/3mfp-6m52.yaml", FINDABLE.replace("https://", "http://"))
+    repo.write("doiac.yaml", repo.config.read_text("utf-8") + "rules:\n  ignore: [url-https]\n")
+    assert "landing pages should use https" not in run(capsys, "validate")[1]
+    # --select on the command line replaces the config's select; the config's ignore still holds.
+    assert "landing pages should use https" not in run(capsys, "validate", "--select", "url-https")[1]
+    repo.write(
+        "doiac.yaml", repo.config.read_text("utf-8").replace("ignore: [url-https]", "select: [doi-case]")
+    )
+    assert "landing pages should use https" not in run(capsys, "validate")[1]
+    assert "landing pages should use https" in run(capsys, "validate", "--select", "url-https")[1]
+    repo.write(
+        "doiac.yaml", repo.config.read_text("utf-8").replace("select: [doi-case]", "ignore: [url-http]")
+    )
+    code, _, err = run(capsys, "validate")
+    assert code == 1
+    assert "/rules/ignore/0: no such rule 'url-http'" in err

@@ -1,7 +1,8 @@
 """A recognisable password, run through every command, failing runs included: it never shows.
 
 Not in stdout or stderr, not in a plan file or a report, not in an exception's text or repr,
-neither as itself nor as the base64 of `user:password` that Basic auth sends.
+neither as itself nor as the base64 of `user:password` that Basic auth sends. The same for a
+repository API key, sent as Basic `user:key` or as `Authorization: Bearer <key>`.
 """
 
 from __future__ import annotations
@@ -32,12 +33,18 @@ from .conftest import CONFIG, FINDABLE, Repo
 from .helpers.sandbox_admin import admin
 
 SECRET = "Pa55-Recognisable-7c1d"
+KEY = "DC.Recognisable0Key0For0Tests0a1b2c"
+"""A repository API key, as DataCite makes them: `DC.` and 32 letters and digits."""
 USER = "EXAMPLE.REPO"
 FORMS = {
-    SECRET,
-    *(base64.b64encode(f"{user}:{SECRET}".encode()).decode() for user in (USER, USER.lower())),
+    *(secret for secret in (SECRET, KEY)),
+    *(
+        base64.b64encode(f"{user}:{secret}".encode()).decode()
+        for user in (USER, USER.lower())
+        for secret in (SECRET, KEY)
+    ),
 }
-"""The password, and the Authorization header's base64 of `user:password` as httpx sends it."""
+"""The password and the key, and the Authorization header's base64 of `user:secret` as httpx sends it."""
 ACCOUNT = Client(USER, SECRET, ("10.80000",), ("data.example.org",))
 DOI = "10.80000/3mfp-6m52"
 DRAFT = "doi: 10.80000/7kq2-9d41\nstate: draft\n"
@@ -276,3 +283,100 @@ def test_the_embedded_sandbox_keeps_the_password_off_disk(
     run("apply", "--auto-approve", "--report", "applied.jsonl")
     written = {p.relative_to(repo.root).as_posix() for p in assert_files_clean(repo.root)}
     assert {"plan.json", "applied.jsonl", ".doiac/sandbox.sqlite"} <= written
+
+
+# -- API keys (reference §4) ---------------------------------------------------------------------
+
+KEYED = ["api-key", "api-key-bearer"]
+
+
+@pytest.fixture
+def keyed_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """A loopback sandbox whose account takes KEY (and has another password)."""
+    db = tmp_path_factory.mktemp("sandbox") / "sandbox.sqlite"
+    account = Client(USER, "not-the-key", ("10.80000",), ("data.example.org",), api_key=KEY)
+    with SandboxServer(db, SandboxOptions(repositories=[account])) as server:
+        yield server
+
+
+@pytest.mark.parametrize("credential", KEYED)
+def test_every_command_keeps_an_api_key_out_of_outputs_and_files(
+    repo: Repo, keyed_sandbox: SandboxServer, run: Run, monkeypatch: pytest.MonkeyPatch, credential: str
+) -> None:
+    monkeypatch.setenv("DATACITE_PASSWORD", KEY)
+    monkeypatch.setattr(datacite, "DEFAULT_RETRY", QUICK)
+    _point_at(repo, keyed_sandbox.url)
+    config = (repo.root / "doiac.yaml").read_text(encoding="utf-8")
+    repo.write(
+        "doiac.yaml",
+        config.replace("DATACITE_PASSWORD\n", f"DATACITE_PASSWORD\n    credential: {credential}\n"),
+    )
+    repo.write(f"dois/{DOI}.yaml", FINDABLE)
+    repo.write("dois/10.80000/7kq2-9d41.yaml", DRAFT)
+    run("plan")
+    run("plan", "--format", "json", "--out", "plan.json")
+    run("apply", "--auto-approve", "--report", "applied.jsonl")
+    assert len(_report(repo, "applied.jsonl")) == 2
+    run("plan", "--detailed-exitcode")
+
+    # 401: the key was replaced in Fabrica; the secret still holds the old one.
+    response = httpx.post(
+        f"{keyed_sandbox.url}/_sandbox/api-key", json={"id": USER}, headers=admin(keyed_sandbox)
+    )
+    assert response.status_code == 201, response.text
+    _, err = run("apply", "--auto-approve", "--report", "denied.jsonl", code=1)
+    assert "(401)" in err
+    _, err = run("plan", "--out", "denied.json", code=1)
+    assert "(401)" in err
+    written = {p.name for p in assert_files_clean(repo.root)}
+    assert {"plan.json", "applied.jsonl"} <= written
+    assert not {"denied.jsonl", "denied.json"} & written
+
+
+KEY_FAILURES = [
+    *(
+        (credential, "wrong-key", name, ApiAuthError)
+        for credential in KEYED
+        for name in ("create", "update", "delete")
+    ),
+    *((credential, "failing", name, ApiError) for credential in KEYED for name in CALLS),
+    *(
+        (credential, "unreachable", name, ApiTransportError)
+        for credential in KEYED
+        for name in ("get", "create")
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("credential", "server", "call", "error"),
+    KEY_FAILURES,
+    ids=[f"{c}-{s}-{n}" for c, s, n, _ in KEY_FAILURES],
+)
+def test_client_errors_never_carry_the_api_key(
+    keyed_sandbox: SandboxServer, refused_port: int, credential: str, server: str, call: str,
+    error: type[ReconcilerError],
+) -> None:  # fmt: skip
+    url = f"http://127.0.0.1:{refused_port}" if server == "unreachable" else keyed_sandbox.url
+    if server == "wrong-key":
+        response = httpx.post(f"{url}/_sandbox/api-key", json={"id": USER}, headers=admin(keyed_sandbox))
+        assert response.status_code == 201
+    if server == "failing":
+        _admin(keyed_sandbox, "config", {"fail_rate": 1.0})
+    with DataCiteClient(url, USER, KEY, credential=credential, retry=QUICK, sleep=lambda _: None) as client:
+        for where, text in {
+            "repr": repr(client),
+            "auth": repr(vars(client._http)),
+            "of auth": repr(client._http.auth),
+        }.items():
+            assert_clean(text, f"{where} of the client")
+        with pytest.raises(error) as caught:
+            CALLS[call](client)
+    exc = caught.value
+    for where, text in {
+        "str": str(exc),
+        "repr": repr(exc),
+        "attributes": repr(vars(exc)),
+        "traceback": "".join(traceback.format_exception(exc)),
+    }.items():
+        assert_clean(text, f"{where} of {type(exc).__name__}")

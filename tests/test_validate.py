@@ -35,7 +35,7 @@ CASES = [
     ("no-close-key", "config", {**CONFIG_BASE, "zzz": 1},
      [Diagnostic(pointer="/zzz", rule="schema", key=True,
                  message="unknown key `zzz`; expected one of: defaults, environment, limits, mailto, prune_drafts, "
-                         "repositories, sandbox_in_ci, unmanaged")]),
+                         "repositories, rules, sandbox_in_ci, unmanaged")]),
 ]  # fmt: skip
 
 

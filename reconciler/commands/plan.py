@@ -49,7 +49,8 @@ def connect(
 
     The clients share one rate budget: DataCite counts requests per caller, not per account.
     With `deadline`, none of them starts a request past it. With `anonymous`, no client sends
-    a password, whatever the environment holds.
+    a password, whatever the environment holds. Each client sends its secret as the repository's
+    `credential` says (Basic, or Bearer for `api-key-bearer`).
     """
     env = os.environ if env is None else env
     with ExitStack() as stack:
@@ -57,10 +58,15 @@ def connect(
         budget = RateBudget(endpoint.budget) if endpoint.budget else None
         clients = {}
         for repository in config.repositories:
-            password = None if anonymous else password_for(repository, env, embedded=endpoint.embedded)
-            client = DataCiteClient(
-                endpoint.url, repository.id, password, budget=budget, mailto=config.mailto, deadline=deadline
+            password = (
+                None
+                if anonymous
+                else password_for(repository, env, embedded=endpoint.embedded, keys=endpoint.keys)
             )
+            client = DataCiteClient(
+                endpoint.url, repository.id, password, budget=budget, mailto=config.mailto, deadline=deadline,
+                credential=repository.credential,
+            )  # fmt: skip
             clients[repository.id] = stack.enter_context(client)
         yield endpoint, clients
 
@@ -190,8 +196,11 @@ def check_credentials(config: Config, clients: Mapping[str, DataCiteClient]) -> 
         try:
             client.check_credentials()
         except ApiAuthError:
+            secret = (
+                "password" if repository.credential == "password" else f"API key ({repository.credential})"
+            )
             raise CredentialsError(
-                f"DataCite refused the password of {repository.id} (401): check {repository.password_env};"
+                f"DataCite refused the {secret} of {repository.id} (401): check {repository.password_env};"
                 " nothing was read or changed"
             ) from None
 

@@ -242,8 +242,10 @@ def run(
     count as errors, advice never does. `select` and `ignore` name rules, as ruff's do."""
     if unknown := unknown_rules([*select, *ignore]):
         raise UsageError(f"no such rule: {', '.join(unknown)} (`doiac validate --rules` lists them)")
-    desired = read_desired(open_config(config_path), paths)
-    diagnostics = tuple(selected(desired.diagnostics, select, ignore))
+    config = open_config(config_path)
+    desired = read_desired(config, paths)
+    # The command line's --select replaces the config's; its --ignore adds to it (as ruff's).
+    diagnostics = tuple(selected(desired.diagnostics, select or config.select, (*config.ignore, *ignore)))
     if strict:
         diagnostics = tuple(
             d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d for d in diagnostics

@@ -1,4 +1,4 @@
-"""`/_sandbox/{stats,config,reset,repositories,seed}`: run-time control, for the token holder only.
+"""`/_sandbox/{stats,config,reset,repositories,api-key,seed}`: run-time control, for the token holder only.
 
 Any web page can make a browser send a request to 127.0.0.1, and a `text/plain` POST even
 without asking first (no CORS preflight). So every admin request must carry the sandbox's
@@ -69,7 +69,7 @@ class Admin:
             self.counters.clear()
             self.faults.lost = 0
             return JSONResponse({"reset": True})
-        if method != "POST" or action not in ("config", "repositories", "seed"):
+        if method != "POST" or action not in ("config", "repositories", "api-key", "seed"):
             return error(404)
         if request.headers.get("content-type", "").partition(";")[0].strip().lower() != "application/json":
             return error(415, JSON_ONLY)
@@ -81,6 +81,8 @@ class Admin:
         try:
             if action == "repositories":
                 return self.add_repository(body)
+            if action == "api-key":
+                return self.issue_api_key(body)
             return self.seed(body if isinstance(body, list) else [body])
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             return error(422, f"/_sandbox/{action}: unusable request body ({type(exc).__name__}: {exc})")
@@ -117,6 +119,16 @@ class Admin:
         )
         self.store.put_client(client)
         return JSONResponse({"id": client.id}, status_code=201)
+
+    def issue_api_key(self, body: Any) -> Response:
+        """`{"id"}`: a new API key for the account (`DC.` and 32 letters and digits, as DataCite's),
+        replacing its old one; answered once, as Fabrica shows a key once. 404 for no such account."""
+        if not isinstance(body, dict) or not isinstance(body.get("id"), str) or not body["id"]:
+            raise TypeError('expected {"id": "REPOSITORY.ID"}')
+        key = self.store.issue_api_key(body["id"])
+        if key is None:
+            return error(404, f"/_sandbox/api-key: no repository {body['id'].upper()}")
+        return JSONResponse({"id": body["id"].upper(), "api_key": key}, status_code=201)
 
     def seed(self, records: list[Any]) -> Response:
         """Load `{"doi", "state", "client", "attributes"[, "url"]}` records as if their repositories

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 from dataclasses import dataclass
 
 from starlette.datastructures import MutableHeaders
@@ -30,8 +31,10 @@ class Caller:
 def authenticate(store: Store, header: str | None) -> Caller:
     """The caller an Authorization header proves.
 
-    Accepted (§4): Basic `REPO.ID:password` (ID in any case), Basic `REPO.ID:<api key>`, Basic with
-    the API key as user name and no password, and `Bearer <api key>`.
+    Accepted (§4): Basic `REPO.ID:password` (ID in any case), Basic `REPO.ID:<api key>` (the key of
+    that account only), Basic with the API key as user name, and `Bearer <api key>`. As in lupo's
+    decode_auth_param, a user name that looks like a key (`DC.`, in any case, and over 20
+    characters) is taken as one whatever the password, and a wrong key proves nobody.
     """
     if not header:
         return Caller(False, None)
@@ -45,12 +48,20 @@ def authenticate(store: Store, header: str | None) -> Caller:
         user, _, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return Caller(True, None)
-    if not password:
+    if not password or _looks_like_key(user):
         return Caller(True, store.client_for_key(user) if user else None)
     client = store.client(user)
-    if client is None or password not in {client.password, client.api_key}:
+    if client is None or not any(_same(password, secret) for secret in (client.password, client.api_key)):
         return Caller(True, None)
     return Caller(True, client)
+
+
+def _looks_like_key(user: str) -> bool:
+    return len(user) > 20 and user[:3].upper() == "DC."
+
+
+def _same(sent: str, secret: str | None) -> bool:
+    return bool(secret) and hmac.compare_digest(sent.encode(), (secret or "").encode())
 
 
 def remember(scope: Scope, caller: Caller) -> None:

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
+import string
 import threading
 import time
 import uuid
@@ -68,6 +70,18 @@ class Client:
     domains: tuple[str, ...] = ("*",)
     api_key: str | None = None
     """Also accepted in place of the password, or alone as `Authorization: Bearer <key>` (§4)."""
+
+    def __repr__(self) -> str:  # the password and key stay out of logs and test reports
+        return f"Client({self.id!r}, prefixes={self.prefixes!r}, domains={self.domains!r})"
+
+
+API_KEY_PREFIX = "DC."
+_KEY_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_api_key() -> str:
+    """A repository API key as DataCite makes them (lupo's ApiKey): `DC.` and 32 random alphanumerics."""
+    return API_KEY_PREFIX + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(32))
 
 
 @dataclass
@@ -159,6 +173,13 @@ class Store:
         with self._lock:
             row = self._db.execute("SELECT * FROM clients WHERE id = ?", (client_id.upper(),)).fetchone()
         return None if row is None else _client(row)
+
+    def issue_api_key(self, client_id: str) -> str | None:
+        """A new API key for the account, replacing its old one (which stops working); None if no such account."""
+        key = new_api_key()
+        with self.transaction() as db:
+            cursor = db.execute("UPDATE clients SET api_key = ? WHERE id = ?", (key, client_id.upper()))
+        return key if cursor.rowcount else None
 
     def client_for_key(self, api_key: str) -> Client | None:
         """The account an API key belongs to."""

@@ -190,7 +190,7 @@ def _live(record: DesiredRecord, **attributes: Any) -> LiveRecord:
 @pytest.mark.parametrize("field", list(ITEMS))
 def test_a_long_list_validates_and_plans(repo: Repo, capsys: pytest.CaptureFixture[str], field: str) -> None:
     _long_file(repo, field)
-    assert run(capsys, "validate") == (0, "1 file checked: 0 errors, 0 warnings, 0 info\n", "")
+    assert run(capsys, "validate") == (0, "1 file checked: 0 errors, 0 warnings, 0 advice, 0 info\n", "")
     [record] = read_desired(load_config(repo.config)).records
     items = desired_form(record)[field]
     assert len(items) == (LONG // 2 if field == "subjects" else LONG)
@@ -257,7 +257,7 @@ BOGUS = "  - {subject: ok, bogus: 1}\n"
     ("subjects", "tail", "code", "last"),
     [
         (100, "", 0, None),
-        (101, "", 0, f"{PATH}:1:1: warning: /: … and 1 more problem in this file (fix these and run again)"),
+        (101, "", 0, f"{PATH}:1:1: advice: /: … and 1 more problem in this file (fix these and run again)"),
         # The line about the rest is as severe as the worst problem it stands for.
         (150, BOGUS, 1, f"{PATH}:1:1: error: /: … and 51 more problems in this file (fix these and run again)"),
     ],
