@@ -38,6 +38,9 @@ BASE: dict[str, Any] = {
     "types": {"resourceTypeGeneral": "Dataset"},
 }
 LONG = "x" * 2001
+P1, P2, P3, P4 = (
+    {"pointLatitude": a, "pointLongitude": b} for a, b in ((41, -71), (42, -71), (42, -70), (41.5, -70))
+)
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,14 @@ ROWS: list[Row] = [
     Row("reciprocal-version", "documentation", "4.7 12.c IsNewVersionOf / IsPreviousVersionOf pairs",
         _rel("10.80000/ab12-cd34"), _rel("10.80000/ab12-cd34"), files={"dois/10.80000/ab12-cd34.yaml": OTHER_BACK},
         bad_files={"dois/10.80000/ab12-cd34.yaml": OTHER}),
+    Row("relation-scheme", "documentation", "4.7 12.c-e relatedMetadataScheme only with HasMetadata",
+        {"relatedIdentifiers": [{"relatedIdentifier": "https://example.org/ddi.xml", "relatedIdentifierType": "URL",
+                                 "relationType": "HasMetadata", "relatedMetadataScheme": "DDI-L"}]},
+        {"relatedIdentifiers": [{"relatedIdentifier": "https://example.org/ddi.xml", "relatedIdentifierType": "URL",
+                                 "relationType": "References", "relatedMetadataScheme": "DDI-L"}]}),
+    Row("polygon-closed", "documentation", "4.7 18.4.1 a polygon ends where it starts",
+        {"geoLocations": [{"geoLocationPolygon": [{"polygonPoint": p} for p in (P1, P2, P3, P1)]}]},
+        {"geoLocations": [{"geoLocationPolygon": [{"polygonPoint": p} for p in (P1, P2, P3, P4)]}]}),
     # Best practice.
     Row("doi-case", "practice", "DOIs in lower case", {}, {"doi": "10.80000/3MFP-6M52"}),
     Row("file-path", "practice", "one file per DOI, named after it", {}, {}, bad_path="dois/10.80000/other.yaml"),

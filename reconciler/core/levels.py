@@ -53,6 +53,10 @@ RULES: dict[str, RuleInfo] = {
     "identifier-doi": RuleInfo("api", "no identifier of type DOI (DataCite silently drops it)"),
     "date-format": RuleInfo("documentation", "dates are W3CDTF or RKMS-ISO8601 ranges"),
     "reciprocal-version": RuleInfo("documentation", "versions link both ways"),
+    "relation-scheme": RuleInfo(
+        "documentation", "a related metadata scheme only with HasMetadata / IsMetadataFor"
+    ),
+    "polygon-closed": RuleInfo("documentation", "a geoLocation polygon ends where it starts"),
     "doi-case": RuleInfo("practice", "DOIs written in lower case"),
     "file-path": RuleInfo("practice", "the file is named after its DOI"),
     "url-https": RuleInfo("practice", "landing pages use https"),

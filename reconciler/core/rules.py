@@ -383,6 +383,46 @@ def short_text(text: str, limit: int = 50) -> str:
     return shown if len(shown) <= limit else shown[: limit - 2] + "…'"
 
 
+_METADATA_RELATIONS = frozenset({"HasMetadata", "IsMetadataFor"})
+_SCHEME_KEYS = ("relatedMetadataScheme", "schemeUri", "schemeType")
+
+
+def relation_scheme(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
+    """4.7 12.c–e: a related metadata scheme is described only for HasMetadata / IsMetadataFor."""
+    for index, rel in _items(record, "relatedIdentifiers"):
+        relation = _str(rel.get("relationType"))
+        if relation is None or relation in _METADATA_RELATIONS:
+            continue
+        for key in _SCHEME_KEYS:
+            if rel.get(key) not in (None, ""):
+                yield Diagnostic(
+                    severity=Severity.WARNING,
+                    pointer=f"/relatedIdentifiers/{index}/{key}",
+                    message=f"{key} describes a metadata scheme: only with relationType HasMetadata or"
+                    f" IsMetadataFor, not {relation}",
+                    rule="relation-scheme",
+                )
+
+
+def polygon_closed(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnostic]:
+    """4.7 18.4.1: a polygon's last point is its first (the documentation; the XSD counts only)."""
+    for index, geo in _items(record, "geoLocations"):
+        polygon = geo.get("geoLocationPolygon")
+        entries = polygon if isinstance(polygon, list) else []
+        points = [
+            e["polygonPoint"]
+            for e in entries
+            if isinstance(e, Mapping) and isinstance(e.get("polygonPoint"), Mapping)
+        ]
+        if len(points) >= 2 and points[0] != points[-1]:
+            yield Diagnostic(
+                severity=Severity.WARNING,
+                pointer=f"/geoLocations/{index}/geoLocationPolygon",
+                message="a polygon must end where it starts: repeat the first polygonPoint last",
+                rule="polygon-closed",
+            )
+
+
 RIGHTS_LIMIT = 2000
 """Characters of one `rights` text DataCite accepts (reference §3.2)."""
 
@@ -422,6 +462,8 @@ RECORD_RULES: tuple[Rule, ...] = (
     dates,
     languages,
     coordinates,
+    relation_scheme,
+    polygon_closed,
     rights_length,
     padded_values,
 )

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
 import re
 from dataclasses import dataclass, replace
 from typing import Any
-from xml.sax.saxutils import escape
 
 from ..core.suffix import mint_suffix
 from . import audit
+from .kernel import ERROR_SOURCES
+from .metadata_xml import make_xml, xsd_errors
 from .rewrite import accept, on_save
 from .serialize import KERNEL_4
 from .store import Client, Row, now_ms
@@ -102,15 +101,16 @@ def write(
     event = attributes.get("event")
     state = EVENTS.get(event, {}).get(state, state) if isinstance(event, str) else state
     # JSON-only creates leave schemaVersion null (a known DataCite bug); any PUT/PATCH sets kernel-4.
-    # A schemaVersion the caller sends is stored as sent (§2.2), odd values included (§3.2 gaps).
+    # A schemaVersion the caller sends is stored as sent (§2.2), odd values included; unlike DataCite
+    # (§3.2 gaps), an odd value does not skip the XSD check.
     sent_schema = attributes.get("schemaVersion")
     if isinstance(sent_schema, str) and sent_schema:
         schema_version: str | None = sent_schema
     else:
         schema_version = KERNEL_4 if method != "POST" else (existing.schema_version if existing else None)
-    _validate(uid, client, state=state, url=url, stored=stored, schema=schema_version)
-    now = now_ms()
     xml = make_xml(doi, stored)
+    _validate(uid, client, state=state, url=url, stored=stored, schema=schema_version, xml=xml)
+    now = now_ms()
     base = existing or Row(doi=doi.upper(), client=client.id, state="draft", url=None, attributes={}, created=now,
                            updated=now, metadata_version=0)  # fmt: skip
     row = replace(
@@ -131,7 +131,7 @@ def write(
 
 
 def _validate(
-    uid: str, client: Client, *, state: str, url: Any, stored: dict[str, Any], schema: str | None
+    uid: str, client: Client, *, state: str, url: Any, stored: dict[str, Any], schema: str | None, xml: str
 ) -> None:
     errors: list[tuple[str, str]] = []
     if url is not None and not (isinstance(url, str) and URL_FORM.match(url)):
@@ -145,7 +145,8 @@ def _validate(
         if len(str(rights.get("rights") or "")) > 2000:
             errors.append(("rights_list", "Rights should not have a length of more than 2000 characters."))
             break
-    if schema is not None and _RETIRED_SCHEMA.match(schema):
+    retired = schema is not None and _RETIRED_SCHEMA.match(schema) is not None
+    if retired:
         errors.append(("xml", f"DOI {uid}: Schema {schema} is no longer supported"))
     if schema is not None and schema.startswith(KERNEL_4):
         for person in stored.get("contributors") or []:
@@ -157,41 +158,34 @@ def _validate(
                     title = f"Contributor '{name}' is missing a required element: contributor type."
                 errors.append(("contributors", title))
                 break
-    if state != "draft":
-        missing = _missing_metadata(stored)
-        if missing and schema is None:
-            errors.append(("metadata", "Is invalid"))
-        elif missing and schema in _XSD_CHECKED:
-            # The first element the XSD rejects; a schemaVersion DataCite maps to no XSD skips the
-            # check altogether (datacite issues #1893, #1894).
-            line, child = _XSD_ERRORS[missing[0]]
-            errors.append((_SOURCES.get(missing[0], missing[0]),
-                           f"DOI {uid}: Missing child element(s). Expected is ( {{{KERNEL_4}}}{child} )."
-                           f" at line {line}, column 0"))  # fmt: skip
+    if state != "draft" and not retired:  # drafts are never checked against the XSD
+        errors.extend(_xsd(uid, xml, schema))
     if errors:
         raise unprocessable(uid, *errors)
 
 
 _RETIRED_SCHEMA = re.compile(r"^http://datacite\.org/schema/kernel-[23](\.\d+)?$")
-_XSD_CHECKED = {KERNEL_4, "http://datacite.org/schema/kernel-4.0"} | {
-    f"http://datacite.org/schema/kernel-4.{n}" for n in (1, 2, 3, 5, 6, 7)
-}
-# element → (line of the stored XML it sits on, the child the XSD expects there)
-_XSD_ERRORS = {"creators": (4, "creator"), "titles": (5, "title"), "publisher": (6, "publisher"),
-               "publicationYear": (7, "publicationYear"), "types": (8, "resourceType")}  # fmt: skip
-_SOURCES = {"publicationYear": "publication_year"}  # error sources use DataCite's snake_case names (§7)
 
 
-def _missing_metadata(stored: dict[str, Any]) -> list[str]:
-    """Mandatory XSD elements a registered or findable DOI lacks, in the XSD's order."""
-    missing = [key for key in ("creators", "titles") if not stored.get(key)]
-    if not (stored.get("publisher") or {}).get("name"):
-        missing.append("publisher")
-    if not stored.get("publicationYear"):
-        missing.append("publicationYear")
-    if not (stored.get("types") or {}).get("resourceTypeGeneral"):
-        missing.append("types")
-    return missing
+def _xsd(uid: str, xml: str, schema: str | None) -> list[tuple[str, str]]:
+    """§3.2: the stored XML of a registered or findable DOI against the 4.7 XSD, whatever its schemaVersion.
+
+    A JSON-only create (schemaVersion null) gets DataCite's one generic `metadata` error; otherwise each
+    XSD element named by an error gives one (its first) error, `source` mapped as lupo's
+    XmlSchemaValidator maps it. Deliberately stricter than DataCite, which skips the check for a
+    schemaVersion it maps to no XSD (datacite issues #1893, #1894).
+    """
+    problems = xsd_errors(xml)
+    if not problems:
+        return []
+    if schema is None:
+        return [("metadata", "Is invalid")]
+    found: dict[str, str] = {}
+    for problem in problems:
+        source = ERROR_SOURCES.get(problem.element, problem.element)
+        title = f"DOI {uid}: {problem.message} at line {problem.line}, column {problem.column}"
+        found.setdefault(source, title)
+    return list(found.items())
 
 
 def _domain_allowed(url: str, domains: tuple[str, ...]) -> bool:
@@ -205,27 +199,3 @@ def _domain_allowed(url: str, domains: tuple[str, ...]) -> bool:
 def _changes(existing: Row | None, row: Row) -> dict[str, Any]:
     """What DataCite's audit would record (§13.2): audited DB columns, all on create, [old, new] after."""
     return audit.changes(existing, row)
-
-
-def make_xml(doi: str, attributes: dict[str, Any]) -> str:
-    """The DataCite XML DataCite would store (identifier upper case); enough to be regenerated and compared."""
-    parts = [
-        f'<resource xmlns="{KERNEL_4}">',
-        f'<identifier identifierType="DOI">{escape(doi.upper())}</identifier>',
-    ]
-    creators = "".join(f"<creator><creatorName>{escape(str(c.get('name', '')))}</creatorName></creator>"
-                       for c in attributes.get("creators") or [])  # fmt: skip
-    parts.append(f"<creators>{creators}</creators>")
-    titles = "".join(
-        f"<title>{escape(str(t.get('title', '')))}</title>" for t in attributes.get("titles") or []
-    )
-    parts.append(f"<titles>{titles}</titles>")
-    publisher = (attributes.get("publisher") or {}).get("name", "")
-    parts.append(f"<publisher>{escape(str(publisher))}</publisher>")
-    parts.append(f"<publicationYear>{escape(str(attributes.get('publicationYear', '')))}</publicationYear>")
-    general = (attributes.get("types") or {}).get("resourceTypeGeneral", "")
-    parts.append(f'<resourceType resourceTypeGeneral="{escape(str(general))}"/>')
-    # The rest of the metadata is not written out; its digest still moves metadataVersion on a change.
-    digest = hashlib.sha256(json.dumps(attributes, sort_keys=True).encode()).hexdigest()[:16]
-    parts.append(f"<!-- attributes {digest} --></resource>")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(parts)

@@ -1,7 +1,9 @@
 """DataCite Metadata Schema 4.x XML → DataCite REST API JSON (`data.attributes`, camelCase).
 
 A test helper: it turns the official XML examples (and broken real-world XML) into the JSON shape that
-doiac DOI files use, so the JSON Schema and rules can be exercised on them. Standard library only.
+doiac DOI files use, so the JSON Schema and rules can be exercised on them. Standard library, plus the
+element and attribute name tables of `reconciler.sandbox.kernel`, the ones the sandbox writes its XML with
+(so the sandbox's XML and this reader cannot disagree about a name).
 
 The conversion is *faithful, not fixing*: it converts what is in the document and repairs nothing, so a
 schema or rule still sees every mistake the XML had.
@@ -36,15 +38,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from reconciler.sandbox import kernel as k
+from reconciler.sandbox.kernel import KERNEL_4
+
 __all__ = ["KERNEL_4", "XmlConversionError", "xml_to_attributes", "xml_to_doi_file"]
 
-KERNEL_4 = "http://datacite.org/schema/kernel-4"
 _NS = "{" + KERNEL_4 + "}"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 JsonObject = dict[str, Any]
-# (XML attribute name, JSON key) pairs, in output order.
-AttributeMap = tuple[tuple[str, str], ...]
 
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _DIGITS = re.compile(r"[0-9]+")
@@ -54,61 +55,6 @@ _PROLOG_OR_TAG = re.compile(
     rb"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>|<([^\s/>!?]+)",
     re.DOTALL,
 )
-
-_NAME_ATTRS: AttributeMap = (("nameType", "nameType"), (_XML_LANG, "lang"))
-_NAME_IDENTIFIER_ATTRS: AttributeMap = (
-    ("nameIdentifierScheme", "nameIdentifierScheme"),
-    ("schemeURI", "schemeUri"),
-)
-_AFFILIATION_ATTRS: AttributeMap = (
-    ("affiliationIdentifier", "affiliationIdentifier"),
-    ("affiliationIdentifierScheme", "affiliationIdentifierScheme"),
-    ("schemeURI", "schemeUri"),
-)
-_TITLE_ATTRS: AttributeMap = (("titleType", "titleType"), (_XML_LANG, "lang"))
-_PUBLISHER_ATTRS: AttributeMap = (
-    ("publisherIdentifier", "publisherIdentifier"),
-    ("publisherIdentifierScheme", "publisherIdentifierScheme"),
-    ("schemeURI", "schemeUri"),
-    (_XML_LANG, "lang"),
-)
-_SUBJECT_ATTRS: AttributeMap = (
-    ("subjectScheme", "subjectScheme"),
-    ("schemeURI", "schemeUri"),
-    ("valueURI", "valueUri"),
-    ("classificationCode", "classificationCode"),
-    (_XML_LANG, "lang"),
-)
-_DATE_ATTRS: AttributeMap = (("dateType", "dateType"), ("dateInformation", "dateInformation"))
-_RELATED_IDENTIFIER_ATTRS: AttributeMap = (
-    ("relatedIdentifierType", "relatedIdentifierType"),
-    ("relationType", "relationType"),
-    ("relationTypeInformation", "relationTypeInformation"),
-    ("resourceTypeGeneral", "resourceTypeGeneral"),
-    ("relatedMetadataScheme", "relatedMetadataScheme"),
-    ("schemeURI", "schemeUri"),
-    ("schemeType", "schemeType"),
-)
-_RIGHTS_ATTRS: AttributeMap = (
-    ("rightsURI", "rightsUri"),
-    ("rightsIdentifier", "rightsIdentifier"),
-    ("rightsIdentifierScheme", "rightsIdentifierScheme"),
-    ("schemeURI", "schemeUri"),
-    (_XML_LANG, "lang"),
-)
-_DESCRIPTION_ATTRS: AttributeMap = (("descriptionType", "descriptionType"), (_XML_LANG, "lang"))
-_RELATED_ITEM_ATTRS: AttributeMap = (
-    ("relationType", "relationType"),
-    ("relatedItemType", "relatedItemType"),
-    ("relationTypeInformation", "relationTypeInformation"),
-)
-_RELATED_ITEM_IDENTIFIER_ATTRS: AttributeMap = (
-    ("relatedItemIdentifierType", "relatedItemIdentifierType"),
-    ("relatedMetadataScheme", "relatedMetadataScheme"),
-    ("schemeURI", "schemeURI"),  # sic: the REST API keeps the XML spelling here
-    ("schemeType", "schemeType"),
-)
-_BOX_SIDES = ("westBoundLongitude", "eastBoundLongitude", "southBoundLatitude", "northBoundLatitude")
 
 
 class XmlConversionError(Exception):
@@ -212,11 +158,11 @@ def _text(element: ET.Element) -> str:
     return (element.text or "").strip()
 
 
-def _attrs(element: ET.Element, mapping: AttributeMap) -> JsonObject:
+def _attrs(element: ET.Element, mapping: k.AttributeMap) -> JsonObject:
     return {key: element.attrib[name] for name, key in mapping if name in element.attrib}
 
 
-def _text_and_attrs(element: ET.Element, key: str, mapping: AttributeMap) -> JsonObject:
+def _text_and_attrs(element: ET.Element, key: str, mapping: k.AttributeMap) -> JsonObject:
     return {key: _text(element), **_attrs(element, mapping)}
 
 
@@ -243,14 +189,14 @@ def _number(element: ET.Element) -> float | str:
 def _convert(root: ET.Element) -> JsonObject:
     out: JsonObject = {}
 
-    if _children(root, "creators"):
-        out["creators"] = [_person(c, "creatorName", full=True) for c in _items(root, "creators", "creator")]
-    if _children(root, "titles"):
-        out["titles"] = [_text_and_attrs(t, "title", _TITLE_ATTRS) for t in _items(root, "titles", "title")]
+    if _children(root, k.LISTS["creators"][0]):
+        out["creators"] = [_person(c, "creatorName", full=True) for c in _items(root, *k.LISTS["creators"])]
+    if _children(root, k.LISTS["titles"][0]):
+        out["titles"] = [_text_and_attrs(t, "title", k.TITLE_ATTRS) for t in _items(root, *k.LISTS["titles"])]
 
     publisher = _child(root, "publisher")
     if publisher is not None:
-        details = _attrs(publisher, _PUBLISHER_ATTRS)
+        details = _attrs(publisher, k.PUBLISHER_ATTRS)
         out["publisher"] = {"name": _text(publisher), **details} if details else _text(publisher)
 
     year = _child(root, "publicationYear")
@@ -260,7 +206,7 @@ def _convert(root: ET.Element) -> JsonObject:
 
     resource_type = _child(root, "resourceType")
     if resource_type is not None:
-        types = _attrs(resource_type, (("resourceTypeGeneral", "resourceTypeGeneral"),))
+        types = _attrs(resource_type, k.RESOURCE_TYPE_ATTRS)
         if _text(resource_type):
             types["resourceType"] = _text(resource_type)
         out["types"] = types
@@ -268,43 +214,43 @@ def _convert(root: ET.Element) -> JsonObject:
     _put_list(
         out,
         "subjects",
-        [_text_and_attrs(s, "subject", _SUBJECT_ATTRS) for s in _items(root, "subjects", "subject")],
+        [_text_and_attrs(s, "subject", k.SUBJECT_ATTRS) for s in _items(root, *k.LISTS["subjects"])],
     )
     _put_list(
-        out, "contributors", [_contributor(c, full=True) for c in _items(root, "contributors", "contributor")]
+        out, "contributors", [_contributor(c, full=True) for c in _items(root, *k.LISTS["contributors"])]
     )
-    _put_list(out, "dates", [_text_and_attrs(d, "date", _DATE_ATTRS) for d in _items(root, "dates", "date")])
+    _put_list(
+        out, "dates", [_text_and_attrs(d, "date", k.DATE_ATTRS) for d in _items(root, *k.LISTS["dates"])]
+    )
     _put_text(out, "language", root, "language")
     _put_list(
         out,
         "identifiers",
         [
-            _text_and_attrs(a, "identifier", (("alternateIdentifierType", "identifierType"),))
-            for a in _items(root, "alternateIdentifiers", "alternateIdentifier")
+            _text_and_attrs(a, "identifier", k.ALTERNATE_IDENTIFIER_ATTRS)
+            for a in _items(root, *k.LISTS["identifiers"])
         ],
     )
     _put_list(
         out,
         "relatedIdentifiers",
         [
-            _text_and_attrs(r, "relatedIdentifier", _RELATED_IDENTIFIER_ATTRS)
-            for r in _items(root, "relatedIdentifiers", "relatedIdentifier")
+            _text_and_attrs(r, "relatedIdentifier", k.RELATED_IDENTIFIER_ATTRS)
+            for r in _items(root, *k.LISTS["relatedIdentifiers"])
         ],
     )
-    _put_list(out, "sizes", [_text(s) for s in _items(root, "sizes", "size")])
-    _put_list(out, "formats", [_text(f) for f in _items(root, "formats", "format")])
+    _put_list(out, "sizes", [_text(s) for s in _items(root, *k.LISTS["sizes"])])
+    _put_list(out, "formats", [_text(f) for f in _items(root, *k.LISTS["formats"])])
     _put_text(out, "version", root, "version")
     _put_list(
         out,
         "rightsList",
-        [_text_and_attrs(r, "rights", _RIGHTS_ATTRS) for r in _items(root, "rightsList", "rights")],
+        [_text_and_attrs(r, "rights", k.RIGHTS_ATTRS) for r in _items(root, *k.LISTS["rightsList"])],
     )
-    _put_list(out, "descriptions", [_description(d) for d in _items(root, "descriptions", "description")])
-    _put_list(out, "geoLocations", [_geo_location(g) for g in _items(root, "geoLocations", "geoLocation")])
-    _put_list(
-        out, "fundingReferences", [_funding(f) for f in _items(root, "fundingReferences", "fundingReference")]
-    )
-    _put_list(out, "relatedItems", [_related_item(r) for r in _items(root, "relatedItems", "relatedItem")])
+    _put_list(out, "descriptions", [_description(d) for d in _items(root, *k.LISTS["descriptions"])])
+    _put_list(out, "geoLocations", [_geo_location(g) for g in _items(root, *k.LISTS["geoLocations"])])
+    _put_list(out, "fundingReferences", [_funding(f) for f in _items(root, *k.LISTS["fundingReferences"])])
+    _put_list(out, "relatedItems", [_related_item(r) for r in _items(root, *k.LISTS["relatedItems"])])
     return out
 
 
@@ -319,8 +265,8 @@ def _person(element: ET.Element, name_tag: str, *, full: bool) -> JsonObject:
     names = _children(element, name_tag)
     if names:
         out["name"] = _text(names[0]) if len(names) == 1 else [_text(n) for n in names]
-        out.update(_attrs(names[0], _NAME_ATTRS if full else _NAME_ATTRS[:1]))
-    for tag in ("givenName", "familyName"):
+        out.update(_attrs(names[0], k.NAME_ATTRS if full else k.RELATED_ITEM_NAME_ATTRS))
+    for tag in k.PERSON_NAME_PARTS:
         values = [_text(v) for v in _children(element, tag)]
         if values:
             out[tag] = values[0] if len(values) == 1 else values
@@ -329,21 +275,21 @@ def _person(element: ET.Element, name_tag: str, *, full: bool) -> JsonObject:
             out,
             "nameIdentifiers",
             [
-                _text_and_attrs(i, "nameIdentifier", _NAME_IDENTIFIER_ATTRS)
+                _text_and_attrs(i, "nameIdentifier", k.NAME_IDENTIFIER_ATTRS)
                 for i in _children(element, "nameIdentifier")
             ],
         )
         _put_list(
             out,
             "affiliation",
-            [_text_and_attrs(a, "name", _AFFILIATION_ATTRS) for a in _children(element, "affiliation")],
+            [_text_and_attrs(a, "name", k.AFFILIATION_ATTRS) for a in _children(element, "affiliation")],
         )
     return out
 
 
 def _contributor(element: ET.Element, *, full: bool) -> JsonObject:
     out = _person(element, "contributorName", full=full)
-    out.update(_attrs(element, (("contributorType", "contributorType"),)))
+    out.update(_attrs(element, k.CONTRIBUTOR_ATTRS))
     return out
 
 
@@ -353,12 +299,12 @@ def _description(element: ET.Element) -> JsonObject:
     for child in element:
         parts.append("\n" if child.tag == _NS + "br" else "".join(child.itertext()))
         parts.append(child.tail or "")
-    return {"description": "".join(parts).strip(), **_attrs(element, _DESCRIPTION_ATTRS)}
+    return {"description": "".join(parts).strip(), **_attrs(element, k.DESCRIPTION_ATTRS)}
 
 
 def _point(element: ET.Element) -> JsonObject:
     out: JsonObject = {}
-    for tag in ("pointLongitude", "pointLatitude"):
+    for tag in k.POINT_COORDINATES:
         child = _child(element, tag)
         if child is not None:
             out[tag] = _number(child)
@@ -377,7 +323,7 @@ def _geo_location(element: ET.Element) -> JsonObject:
     box = _child(element, "geoLocationBox")
     if box is not None:
         sides: JsonObject = {}
-        for tag in _BOX_SIDES:
+        for tag in k.BOX_SIDES:
             side = _child(box, tag)
             if side is not None:
                 sides[tag] = _number(side)
@@ -387,7 +333,7 @@ def _geo_location(element: ET.Element) -> JsonObject:
         out["geoLocationPolygon"] = [
             {child.tag[len(_NS) :]: _point(child)}
             for child in polygon
-            if child.tag in (_NS + "polygonPoint", _NS + "inPolygonPoint")
+            if child.tag in tuple(_NS + tag for tag in k.POLYGON_POINTS)
         ]
     return out
 
@@ -398,48 +344,46 @@ def _funding(element: ET.Element) -> JsonObject:
     funder = _child(element, "funderIdentifier")
     if funder is not None:
         out["funderIdentifier"] = _text(funder)
-        out.update(
-            _attrs(funder, (("funderIdentifierType", "funderIdentifierType"), ("schemeURI", "schemeUri")))
-        )
+        out.update(_attrs(funder, k.FUNDER_IDENTIFIER_ATTRS))
     award = _child(element, "awardNumber")
     if award is not None:
         out["awardNumber"] = _text(award)
-        out.update(_attrs(award, (("awardURI", "awardUri"),)))
+        out.update(_attrs(award, k.AWARD_NUMBER_ATTRS))
     _put_text(out, "awardTitle", element, "awardTitle")
     return out
 
 
 def _related_item(element: ET.Element) -> JsonObject:
-    out = _attrs(element, _RELATED_ITEM_ATTRS)
+    out = _attrs(element, k.RELATED_ITEM_ATTRS)
     identifier = _child(element, "relatedItemIdentifier")
     if identifier is not None:
         out["relatedItemIdentifier"] = _text_and_attrs(
-            identifier, "relatedItemIdentifier", _RELATED_ITEM_IDENTIFIER_ATTRS
+            identifier, "relatedItemIdentifier", k.RELATED_ITEM_IDENTIFIER_ATTRS
         )
     _put_list(
         out,
         "creators",
-        [_person(c, "creatorName", full=False) for c in _items(element, "creators", "creator")],
+        [_person(c, "creatorName", full=False) for c in _items(element, *k.LISTS["creators"])],
     )
     _put_list(
         out,
         "titles",
         [
-            _text_and_attrs(t, "title", (("titleType", "titleType"),))
-            for t in _items(element, "titles", "title")
+            _text_and_attrs(t, "title", k.RELATED_ITEM_TITLE_ATTRS)
+            for t in _items(element, *k.LISTS["titles"])
         ],
     )
-    for tag in ("publicationYear", "volume", "issue"):
+    for tag in k.RELATED_ITEM_TEXTS_BEFORE_NUMBER:
         _put_text(out, tag, element, tag)
     number = _child(element, "number")
     if number is not None:
         out["number"] = _text(number)
-        out.update(_attrs(number, (("numberType", "numberType"),)))
-    for tag in ("firstPage", "lastPage", "publisher", "edition"):
+        out.update(_attrs(number, k.NUMBER_ATTRS))
+    for tag in k.RELATED_ITEM_TEXTS_AFTER_NUMBER:
         _put_text(out, tag, element, tag)
     _put_list(
         out,
         "contributors",
-        [_contributor(c, full=False) for c in _items(element, "contributors", "contributor")],
+        [_contributor(c, full=False) for c in _items(element, *k.LISTS["contributors"])],
     )
     return out
