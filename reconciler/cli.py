@@ -144,6 +144,11 @@ DetailedFlag = Annotated[
     bool,
     typer.Option("--detailed-exitcode", help="Exit 0 with no changes, 1 on error, 2 with changes or drift."),
 ]
+ShardOption = Annotated[
+    list[str] | None,
+    typer.Option("--repository", "-r", metavar="ID", show_default=False,
+                 help="Only this repository account (repeatable): its files, its DOIs, its lock."),
+]  # fmt: skip
 TargetOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -345,6 +350,7 @@ def plan(
     anonymous: AnonymousFlag = False,
     deadline: DeadlineOption = None,
     files_url: FilesUrlOption = None,
+    repository: ShardOption = None,
     config_path: ConfigOption = None,
 ) -> None:
     """Read the live DOIs and print what apply would change: nothing is written to DataCite.
@@ -353,7 +359,8 @@ def plan(
     printed and exits 1.
     """
     planned = plan_command.run(config_path, targets=target or (), deadline=deadline, out=out,
-                               progress=_live_progress(), anonymous=anonymous)  # fmt: skip
+                               progress=_live_progress(), anonymous=anonymous,
+                               repositories=repository or ())  # fmt: skip
     typer.echo(_render_plan(planned, output, files_url), nl=False)
     code = _plan_exit_code(planned.plan, detailed_exitcode)
     _CHANGES_PRESENT[0] = code == 2
@@ -369,6 +376,10 @@ class _ApplyView:
         self.colour = _is_terminal(sys.stdout)
         self.bar = sys.stderr.isatty() and sys.stdout.isatty()
         self.total = self.done = 0
+
+    def steps(self) -> Steps:
+        """What the apply calls back to show and ask."""
+        return Steps(self.show_plan, self.confirm, self.outcome, _live_progress(), on_replan=typer.echo)
 
     def show_plan(self, planned: Planned) -> None:
         typer.echo(render_plan_text(planned.plan, planned.context, colour=self.colour), nl=False)
@@ -442,20 +453,20 @@ def apply(
     deadline: DeadlineOption = None,
     quiet: QuietFlag = False,
     replan_if_changed: ReplanFlag = False,
+    repository: ShardOption = None,
     config_path: ConfigOption = None,
 ) -> None:
     """Make DataCite match the files: plan afresh (or take a saved plan), confirm, apply, read back.
 
-    Each changed DOI takes one request (metadata and state event together), then a read-back that
-    says what DataCite applied, rewrote or ignored. Exits 1 if any DOI failed; apply again converges.
+    One request per changed DOI (metadata and event together), then a read-back of what DataCite
+    applied, rewrote or ignored. Exits 1 if any DOI failed; applying again converges.
     """
     view = _ApplyView(auto_approve=auto_approve, quiet=quiet)
-    steps = Steps(view.show_plan, view.confirm, view.outcome, _live_progress(), on_replan=typer.echo)
     with view.totals_if_interrupted():
-        applied = apply_command.run(config_path, steps, plan_file=plan_file, targets=target or (),
+        applied = apply_command.run(config_path, view.steps(), plan_file=plan_file, targets=target or (),
                                     allow_bulk=allow_bulk, report=report, lock_timeout=lock_timeout,
                                     deadline=deadline, replan_if_changed=replan_if_changed,
-                                    env=os.environ)  # fmt: skip
+                                    repositories=repository or (), env=os.environ)  # fmt: skip
     raise typer.Exit(_apply_summary(applied))
 
 

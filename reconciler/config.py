@@ -5,12 +5,14 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .core.levels import unknown_rules
-from .errors import ConfigError, ConfigErrors, SourceError
+from .errors import ConfigError, ConfigErrors, SourceError, UsageError
 from .files import read_source
 from .model import Config, Diagnostic, Limits, Repository, Severity, SourceFile
 from .schemas import check_schema
@@ -193,6 +195,21 @@ def shown_path(config: Config, path: Path) -> str:
         return absolute.relative_to(os.path.abspath(config.root)).as_posix()
     except ValueError:
         return absolute.as_posix()
+
+
+def restricted(config: Config, ids: Sequence[str]) -> Config:
+    """`config` with only the repository accounts `ids` (all when empty): one shard of the work."""
+    if not ids:
+        return config
+    known = {repo.id.upper(): repo for repo in config.repositories}
+    unknown = [repo_id for repo_id in ids if repo_id.upper() not in known]
+    if unknown:
+        raise UsageError(
+            f"--repository {', '.join(unknown)}: no such repository account in {os.path.basename(config.path)}"
+            f" (it has {', '.join(known) or 'none'})"
+        )
+    wanted = {repo_id.upper() for repo_id in ids}
+    return replace(config, repositories=tuple(r for r in config.repositories if r.id.upper() in wanted))
 
 
 def repository_for(config: Config, path: str) -> tuple[int, Repository] | None:

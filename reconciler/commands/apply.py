@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..applier import apply_plan
-from ..config import open_config
+from ..config import open_config, restricted
 from ..core.compare import desired_digest
 from ..core.provenance import note_line
 from ..datacite import DataCiteClient, Progress, anonymous_repositories
@@ -229,13 +229,14 @@ def run(
     lock_timeout: float = 0.0,
     deadline: float | None = None,
     replan_if_changed: bool = False,
+    repositories: Sequence[str] = (),
     env: Mapping[str, str],
 ) -> Applied:
     """`doiac apply`: plan afresh (or take a saved plan), check it, confirm, apply, read back."""
     if replan_if_changed and plan_file is None:
         raise UsageError("--replan-if-changed needs a saved PLAN")
     until = deadline_after(deadline)
-    config = open_config(config_path)
+    config = restricted(open_config(config_path), repositories)
     desired = valid_desired(config)
     wanted = parse_targets(targets, desired)
     saved = read_saved_plan(plan_file) if plan_file is not None else None

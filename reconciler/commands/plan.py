@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..config import open_config
+from ..config import open_config, restricted
 from ..core.doi import path_problem
 from ..core.planner import confirmations, make_plan, replan
 from ..datacite import DataCiteClient, Progress, anonymous_repositories, read_each, read_listed
@@ -141,15 +141,17 @@ def run(
     out: Path | None = None,
     progress: Progress | None = None,
     anonymous: bool = False,
+    repositories: Sequence[str] = (),
 ) -> Planned:
     """`doiac plan`: the plan of the valid DOI files against DataCite; with `out`, saved as JSON.
+    With `repositories`, only those accounts' files and DOIs (one shard of a consortium).
 
     Every repository account's password must be set and accepted: a read with a missing or
     wrong password sees only findable DOIs, and would plan an existing draft as a create. With
     `anonymous`, no password is sent and the plan says what it cannot see.
     """
     until = deadline_after(deadline)
-    config = open_config(config_path)
+    config = restricted(open_config(config_path), repositories)
     desired = valid_desired(config)
     wanted = parse_targets(targets, desired)
     with connect(config, deadline=until, anonymous=anonymous) as (endpoint, clients):
