@@ -379,7 +379,7 @@ class _ApplyView:
 
     def steps(self) -> Steps:
         """What the apply calls back to show and ask."""
-        return Steps(self.show_plan, self.confirm, self.outcome, _live_progress(), on_replan=typer.echo)
+        return Steps(self.show_plan, self.confirm, self.outcome, _live_progress(), say=typer.echo)
 
     def show_plan(self, planned: Planned) -> None:
         typer.echo(render_plan_text(planned.plan, planned.context, colour=self.colour), nl=False)

@@ -85,7 +85,12 @@ def parse_config(source: SourceFile) -> Config:
         unmanaged=data.get("unmanaged", "warn"),
         prune_drafts=data.get("prune_drafts", False),
         sandbox_in_ci=data.get("sandbox_in_ci", False),
-        limits=Limits(max_one_way=limits.get("max_one_way", 100), rate=None if rate == "auto" else rate),
+        limits=Limits(
+            max_one_way=limits.get("max_one_way", 100),
+            rate=None if rate == "auto" else rate,
+            bulk_threshold=limits.get("bulk_threshold", 1000),
+            bulk_rate=limits.get("bulk_rate", 400),
+        ),
         mailto=data.get("mailto"),
         select=tuple(data.get("rules", {}).get("select", ())),
         ignore=tuple(data.get("rules", {}).get("ignore", ())),

@@ -133,6 +133,14 @@ class Limits:
     max_one_way: int = 100
     rate: int | None = None
     """Requests per five minutes; None means the environment's own budget."""
+    bulk_threshold: int = 1000
+    """With rate auto: an apply of more writes than this runs at `bulk_rate`."""
+    bulk_rate: int = 400
+    """DataCite asks large write runs to stay within 300 to 500 requests per 5 minutes."""
+
+    def bulk_pace(self, writes: int) -> int | None:
+        """The bulk budget an apply of `writes` writes runs at, or None (an explicit rate wins)."""
+        return self.bulk_rate if self.rate is None and writes > self.bulk_threshold else None
 
 
 @dataclass(frozen=True)

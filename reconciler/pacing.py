@@ -47,6 +47,16 @@ class RateBudget:
         self._tokens = self._capacity
         self._last = self.clock()
 
+    def slow_to(self, per_window: int) -> None:
+        """Spend at most `per_window` requests per window from now on (a bulk run's pace)."""
+        with self._lock:
+            if per_window >= self.per_window:
+                return
+            self.per_window = per_window
+            self._rate = per_window / (self.window + self.burst)
+            self._capacity = max(1.0, self._rate * self.burst)
+            self._tokens = min(self._tokens, self._capacity)
+
     def take(self) -> None:
         """Wait, if need be, until a request may go."""
         while True:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -214,8 +215,8 @@ class Steps:
     """Ask before writing (the flag: the plan was saved); raise to stop."""
     on_outcome: Callable[[Outcome], None] | None = None
     progress: Progress | None = None
-    on_replan: Callable[[str], None] = lambda _: None
-    """Say why a saved plan is set aside for a fresh one (--replan-if-changed)."""
+    say: Callable[[str], None] = lambda _: None
+    """A line for the user: why a saved plan is set aside (--replan-if-changed), the bulk pace."""
 
 
 def run(
@@ -249,7 +250,7 @@ def run(
         if saved is not None and replan_if_changed:
             mismatch = saved_plan_mismatch(saved[0], saved[1], config, desired)
             if mismatch is not None:
-                steps.on_replan(f"the saved plan does not match: {mismatch}. Planning afresh.")
+                steps.say(f"the saved plan does not match: {mismatch}. Planning afresh.")
                 saved = None
         if saved is None:
             planned = plan_dois(config, desired, endpoint, clients, targets=wanted, progress=steps.progress)
@@ -260,6 +261,7 @@ def run(
                         anonymous=anonymous_repositories(clients))  # fmt: skip
         if not planned.plan.changes:
             return Applied(planned, None)
+        _bulk_pace(config, planned.plan, clients, steps.say)
         steps.confirm(planned, saved is not None)
         check_credentials(config, clients)
         finished: list[Outcome] = []
@@ -277,6 +279,30 @@ def run(
             if result is None and finished:  # interrupted: what was written is recorded all the same
                 record_in_git(config, planned, ApplyReport(tuple(finished)), env)
     return record_in_git(config, planned, result, env)
+
+
+def _bulk_pace(
+    config: Config, plan: Plan, clients: Mapping[str, DataCiteClient], say: Callable[[str], None]
+) -> None:
+    """A large write run at DataCite's bulk pace (its guidance for 100,000+ writes a day), said with
+    its expected duration; an explicit `limits.rate` is kept."""
+    writes = len(plan.changes)
+    pace = config.limits.bulk_pace(writes)
+    budgets = {id(c.budget): c.budget for c in clients.values() if c.budget is not None}
+    if pace is None or not budgets:
+        return
+    for budget in budgets.values():
+        budget.slow_to(pace)
+    minutes = math.ceil(2 * writes / pace * 5)  # a write and its read-back each
+    say(
+        f"{writes:,} writes, more than limits.bulk_threshold ({config.limits.bulk_threshold:,}): running at"
+        f" DataCite's bulk pace of {pace:,} requests per 5 minutes, about {_duration(minutes)}; tell DataCite"
+        " support before large runs, or set limits.rate to choose the pace"
+    )
+
+
+def _duration(minutes: int) -> str:
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def _not_json(name: str) -> None:
