@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from reconciler.cli import main
 from reconciler.core.provenance import last_applied, note_line, parse_notes, same_instant
 from reconciler.git import NOTES_REF, append_note, notes
 from reconciler.model import AppliedDoi, ApplyNote, Outcome
 
 from .conftest import FINDABLE, Repo
+from .helpers.cli import run
 from .helpers.gitrepo import commit, git, isolate_git
 
 DOI = "10.80000/3mfp-6m52"
@@ -40,12 +40,6 @@ def committed(repo: Repo) -> str:
     repo.write(".gitignore", ".doiac/\n")
     repo.write(FILE, FINDABLE)
     return commit(repo.root, "Ann", "Add a DOI", "doiac.yaml", FILE, ".gitignore")
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_an_apply_notes_the_applied_commit_with_each_doi(

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.cli import main
 from reconciler.commands import history
 
 from .conftest import FINDABLE, Repo
+from .helpers.cli import run
 from .helpers.gitrepo import commit, git, isolate_git
 from .test_cli_reconcile import api
 
@@ -24,12 +24,6 @@ FILE = f"dois/{DOI}.yaml"
 @pytest.fixture(autouse=True)
 def _quiet_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     isolate_git(monkeypatch, tmp_path)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

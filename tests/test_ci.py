@@ -9,20 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.cli import main
 from reconciler.config import load_config
 from reconciler.sandbox import Client, SandboxOptions, SandboxServer
 
 from .conftest import FINDABLE, Repo
+from .helpers.cli import run
 
 DOI = "10.80000/3mfp-6m52"
 PASSWORD = "s3cret-ci"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

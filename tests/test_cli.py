@@ -10,17 +10,10 @@ from unittest import mock
 
 import pytest
 
-from reconciler.cli import main
-
 from .conftest import FINDABLE, Repo
+from .helpers.cli import run
 
 BROKEN = FINDABLE.replace("resourceTypeGeneral: Dataset", "resourceTypeGeneral: Datset")
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_validate_clean(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

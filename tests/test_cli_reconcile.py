@@ -10,22 +10,16 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from reconciler.cli import main
 from reconciler.config import load_config
 from reconciler.datacite import DataCiteClient
 from reconciler.environment import SANDBOX_PASSWORD, open_endpoint
 
 from .conftest import FINDABLE, PROJECT, Repo
+from .helpers.cli import run
 
 DOI = "10.80000/3mfp-6m52"
 DRAFT = "doi: 10.80000/7kq2-9d41\nstate: draft\n"
 PLAN_SCHEMA = json.loads((PROJECT / "schemas" / "plan.schema.json").read_text("utf-8"))
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @contextmanager

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.cli import main
 from reconciler.core.drift import Baseline, changed_keys, separate
 from reconciler.model import Action, Change, FieldDiff, Plan, Severity
 
 from .conftest import FINDABLE, Repo
+from .helpers.cli import run
 from .helpers.gitrepo import commit, git, isolate_git
 from .test_cli_reconcile import api
 
@@ -27,12 +27,6 @@ FABRICA_TITLE = [{"title": "Sensor readings 2024, corrected in Fabrica"}]
 @pytest.fixture(autouse=True)
 def _quiet_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     isolate_git(monkeypatch, tmp_path)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

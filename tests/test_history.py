@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,8 @@ from reconciler.model import MISSING, FieldDiff
 from reconciler.render.history_text import render_history
 
 from .conftest import FINDABLE, METADATA, Repo
+from .helpers import gitrepo
+from .helpers.gitrepo import isolate_git
 
 DOI = "10.80000/3mfp-6m52"
 FIRST = f"dois/{DOI}.yaml"
@@ -23,19 +24,15 @@ MOVED = "dois/2024/3mfp-6m52.yaml"
 
 @pytest.fixture(autouse=True)
 def _quiet_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The user's git config changes nothing here, and no parent folder's repository is found."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    isolate_git(monkeypatch, tmp_path)
 
 
 def git(repo: Repo, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo.root, check=True, capture_output=True, timeout=30)
+    gitrepo.git(repo.root, *args)
 
 
 def commit(repo: Repo, author: str, subject: str, *paths: str) -> None:
-    git(repo, "add", "--", *paths)
-    git(repo, "-c", f"user.name={author}", "-c", "user.email=x@example.org", "commit", "-q", "-m", subject)
+    gitrepo.commit(repo.root, author, subject, *paths)
 
 
 @pytest.fixture

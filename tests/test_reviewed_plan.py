@@ -7,18 +7,11 @@ import json
 
 import pytest
 
-from reconciler.cli import main
-
 from .conftest import FINDABLE, Repo
+from .helpers.cli import run
 
 DOI = "10.80000/3mfp-6m52"
 FILE = f"dois/{DOI}.yaml"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

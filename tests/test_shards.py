@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.cli import main
-
 from .conftest import CONFIG, FINDABLE, Repo
+from .helpers.cli import run
 
 OTHER = """\
   - id: EXAMPLE.OTHER
@@ -23,12 +22,6 @@ def consortium(repo: Repo) -> Repo:
     repo.write("dois/10.80000/3mfp-6m52.yaml", FINDABLE)
     repo.write("other/10.80001/3mfp-6m52.yaml", FINDABLE.replace("10.80000", "10.80001"))
     return repo
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_a_shard_plans_and_applies_its_own_account(

@@ -13,7 +13,6 @@ import httpx
 import pytest
 
 from reconciler.applier import apply_plan
-from reconciler.cli import main
 from reconciler.config import load_config
 from reconciler.core.crossfile import duplicate_dois
 from reconciler.core.doi import doi_key, path_problem
@@ -23,6 +22,7 @@ from reconciler.errors import UnsafeDoiError
 from reconciler.model import Action, Change, Plan
 
 from ..conftest import FINDABLE, Repo
+from ..helpers.cli import run
 
 VICTIM = "10.80000/vict-im01"
 
@@ -67,12 +67,6 @@ def test_unsafe_dois_are_named(doi: str, message: str) -> None:
 @pytest.mark.parametrize("doi", SAFE)
 def test_safe_dois_pass(doi: str) -> None:
     assert path_problem(doi) is None
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _live(repo: Repo, doi: str) -> dict[str, Any] | None:

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from reconciler.cli import main
 from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
 from reconciler.core.compare import desired_form
@@ -28,16 +27,11 @@ from reconciler.core.planner import make_change
 from reconciler.model import MISSING, DesiredRecord, FieldDiff, LiveRecord
 
 from ..conftest import FINDABLE, Repo
+from ..helpers.cli import run
 
 PATH = "dois/10.80000/3mfp-6m52.yaml"
 LONG = 50_000
 """Long enough that comparing every item with every other would take minutes; linear takes seconds."""
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 class _Counted(dict[str, Any]):

@@ -10,9 +10,8 @@ import json
 
 import pytest
 
-from reconciler.cli import main
-
 from ..conftest import FINDABLE, Repo
+from ..helpers.cli import run
 
 GEO = "geoLocations:\n  - geoLocationPoint: {{pointLongitude: {value}, pointLatitude: 10.5}}\n"
 
@@ -24,12 +23,6 @@ CASES = [
     ("int-5000-digits", "sizes: [" + "7" * 5000 + "]\n", 13, "(5,000 characters) is out of range"),
     ("int-over-64-bits", "publicationYear2: 99999999999999999999\n", 13, "out of range"),
 ]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize(("extra", "line", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
