@@ -212,3 +212,19 @@ def test_rules_in_the_config(repo: Repo, capsys: pytest.CaptureFixture[str]) -> 
     code, _, err = run(capsys, "validate")
     assert code == 1
     assert "/rules/ignore/0: no such rule 'url-http'" in err
+
+
+def test_the_executable_tunes_the_garbage_collector_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from reconciler import cli
+
+    calls: list[object] = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *limits: calls.append(limits))
+    monkeypatch.setattr(sys, "argv", ["doiac", "--version"])
+    assert cli.entry() == 0
+    assert calls == ["freeze", (100_000, 50, 100)]
+    calls.clear()
+    assert cli.main(["--version"]) == 0  # what tests call: the collector left as it is
+    assert calls == []
