@@ -11,7 +11,7 @@ Each configuration gets its own sandbox over a real loopback socket, seeded thro
 `POST /_sandbox/seed` with the records of `bench/corpus.py` whose main title is changed, so that
 the desired records (the files, read by `read_desired` as `doiac plan` reads them) plan as one
 update of `/titles/0/title` per DOI. The plan is made before the rate limit is switched on; then
-`apply_plan` runs it with 4 workers (one PUT and one read-back GET per DOI) and a plan afterwards
+`apply_plan` runs it with 4 workers (one PUT per DOI, its answer the read-back) and a plan afterwards
 must be empty.
 
 Every attempt goes through a recording transport: (thread, method, path, status, time). A

@@ -1,7 +1,12 @@
-"""Run a plan through the DataCite client: one request per changed DOI, then a read-back of each.
+"""Run a plan through the DataCite client: one request per changed DOI, checked against its answer.
 
 Every run decides from what DataCite holds, never from what an earlier run meant to do, so an
 apply that was interrupted (a crash, a kill, a storm of errors) converges when it is run again.
+DataCite answers a POST or PUT with the record as it saved it, serialized as `GET /dois/{doi}`
+serializes it (lupo `DataciteDoisController#create`/`#update`: the saved object, `detail: true`,
+the request's `affiliation` and `publisher` flags, which the client sends on writes), so that
+answer is the read-back. A GET is sent only where the answer does not carry the record (no
+`data.attributes`, or another DOI): a proxy that strips bodies, a server that answers otherwise.
 Creates always name their DOI: a POST that DataCite already carried out (the answer was lost on
 the way back) comes back as "already taken", which turns into a re-read and, if need be, an
 update of that DOI, never a second DOI.
@@ -157,7 +162,7 @@ def _read_back(
     change: Change, record: DesiredRecord, client: DataCiteClient, digest: str, written: Any = None
 ) -> Outcome:
     try:
-        item = client.get(change.doi)
+        item = _answered(change.doi, written) or client.get(change.doi)
     except (ApiError, DeadlineError) as exc:
         # The write landed (DataCite answered it); only the check after it could not be made (nor,
         # past the deadline, sent). The next plan reads the DOI again and says what is left to do.
@@ -182,6 +187,15 @@ def _read_back(
         return Outcome(change.doi, change.action, "failed", f"{done}, but not every field was applied", fields,
                        digest, live.updated)  # fmt: skip
     return Outcome(change.doi, change.action, "done", done, fields, digest, live.updated)
+
+
+def _answered(doi: str, written: Any) -> dict[str, Any] | None:
+    """The write's answer when it is the saved record of `doi` (it then stands for a GET), else None."""
+    attributes = written.get("attributes") if isinstance(written, dict) else None
+    if not isinstance(attributes, dict) or "state" not in attributes:
+        return None
+    named = attributes.get("doi")
+    return written if isinstance(named, str) and named.lower() == doi.lower() else None
 
 
 def _done(change: Change, record: DesiredRecord) -> str:

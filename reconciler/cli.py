@@ -459,8 +459,8 @@ def apply(
 ) -> None:
     """Make DataCite match the files: plan afresh (or take a saved plan), confirm, apply, read back.
 
-    One request per changed DOI (metadata and event together), then a read-back of what DataCite
-    applied, rewrote or ignored. Exits 1 if any DOI failed; applying again converges.
+    One request per changed DOI (metadata and event together); its answer is the read-back of what
+    DataCite applied, rewrote or ignored. Exits 1 if any DOI failed; applying again converges.
     """
     view = _ApplyView(auto_approve=auto_approve, quiet=quiet)
     with view.totals_if_interrupted():

@@ -149,14 +149,21 @@ def test_saved_plans_refuse_what_moved(tmp_path: Path) -> None:
         assert outcome.message == "the DOI no longer exists on DataCite since the plan was made; plan again"
 
 
-def test_failures_of_the_read_back(tmp_path: Path) -> None:
-    """A write DataCite takes, then a read-back that cannot see it (a proxy, a replica lag)."""
+@pytest.mark.parametrize(
+    "answer",
+    [
+        None,  # a proxy that strips the body
+        {"data": {"id": "10.80000/other", "attributes": {"doi": "10.80000/other", "state": "draft"}}},  # another DOI's record
+    ],
+)
+def test_an_answer_without_the_record_is_read_back_and_may_fail(answer: Any) -> None:
+    """A write DataCite takes, an answer that does not carry the record, and a GET that cannot see it."""
+    sent: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.method)
         if request.method == "POST":
-            return httpx.Response(
-                201, json={"data": {"id": DOI, "attributes": {"doi": DOI, "state": "findable"}}}
-            )
+            return httpx.Response(201, json=answer) if answer else httpx.Response(201)
         return httpx.Response(404, json={"errors": [{"status": "404", "title": "Not found"}]})
 
     client = DataCiteClient("http://127.0.0.1:9", REPO.id, "pw", transport=httpx.MockTransport(handler))
@@ -167,7 +174,29 @@ def test_failures_of_the_read_back(tmp_path: Path) -> None:
         "failed",
         "written, but DataCite cannot show it on read-back",
     )
+    assert sent == ["POST", "GET"]
     client.close()
+
+
+def test_the_write_s_answer_is_the_read_back_and_its_verdict(tmp_path: Path) -> None:
+    """DataCite answers a write with the saved record: one request per change, and it is judged."""
+    with sandbox(tmp_path, CONFIG) as (_, clients):
+        client = clients[REPO.id]
+        create = make_change(RECORD, None)
+        assert create is not None
+        before = client.requests
+        [outcome] = _apply(client, create)
+        assert (outcome.status, client.requests - before) == ("done", 1)
+        assert outcome.updated == _current(client).updated
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.method == "POST", "no GET when the answer is the record"
+        return httpx.Response(201, json={"data": {"id": DOI, "attributes": {"doi": DOI, "state": "findable"}}})
+
+    sparse = DataCiteClient("http://127.0.0.1:9", REPO.id, "pw", transport=httpx.MockTransport(handler))
+    [outcome] = _apply(sparse, create)
+    assert (outcome.status, outcome.message) == ("failed", "created, published, but not every field was applied")
+    sparse.close()
 
 
 def test_a_draft_of_another_account_is_refused_by_datacite(tmp_path: Path) -> None:
