@@ -156,6 +156,12 @@ TargetOption = Annotated[
         "--target", "-t", metavar="DOI", show_default=False, help="Plan only this DOI (repeatable)."
     ),
 ]
+ChangedSinceOption = Annotated[
+    str | None,
+    typer.Option("--changed-since", metavar="REF", show_default=False,
+                 help="Compare only the DOIs whose files changed between the git revision REF and the"
+                      " work tree (a pull request's base); every file is still validated."),
+]  # fmt: skip
 ApplyTargetOption = Annotated[
     list[str] | None,
     typer.Option("--target", "-t", metavar="DOI", show_default=False,
@@ -341,13 +347,18 @@ def _plan_exit_code(plan: Plan, detailed: bool) -> int:
 @app.command(
     cls=_Command,
     short_help="Show what apply would change (reads DataCite, writes nothing).",
-    epilog=_examples("doiac plan", "doiac plan --format markdown --out plan.json > comment.md"),
+    epilog=_examples(
+        "doiac plan",
+        "doiac plan --format markdown --out plan.json > comment.md",
+        "doiac plan --changed-since origin/main",
+    ),
 )
 def plan(
     output: PlanFormat = "text",
     out: OutOption = None,
     detailed_exitcode: DetailedFlag = False,
     target: TargetOption = None,
+    changed_since: ChangedSinceOption = None,
     anonymous: AnonymousFlag = False,
     deadline: DeadlineOption = None,
     files_url: FilesUrlOption = None,
@@ -361,7 +372,7 @@ def plan(
     """
     planned = plan_command.run(config_path, targets=target or (), deadline=deadline, out=out,
                                progress=_live_progress(), anonymous=anonymous,
-                               repositories=repository or ())  # fmt: skip
+                               repositories=repository or (), since=changed_since)  # fmt: skip
     typer.echo(_render_plan(planned, output, files_url), nl=False)
     code = _plan_exit_code(planned.plan, detailed_exitcode)
     _CHANGES_PRESENT[0] = code == 2

@@ -130,6 +130,27 @@ def file_at(top: str | Path, revision: str, path: str) -> bytes | None:
     return result.stdout if result is not None else None
 
 
+def resolve_commit(top: str | Path, revision: str) -> str | None:
+    """The full name of the commit `revision` names (a sha, branch, tag, `origin/main`), or None."""
+    if not revision or revision.startswith("-"):
+        return None
+    result = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    commit = result.stdout.decode("ascii", "replace").strip() if result is not None else ""
+    return commit or None
+
+
+def changed_paths(top: str | Path, commit: str) -> list[str] | None:
+    """Every path (relative to `top`) that differs between `commit` and the work tree: added,
+    edited, removed, both sides of a rename, and untracked files git does not ignore; None when
+    git cannot say."""
+    diff = _git(top, "diff", "--no-renames", "--no-ext-diff", "--name-only", "-z", commit, "--")
+    untracked = _git(top, "ls-files", "--others", "--exclude-standard", "-z")
+    if diff is None or untracked is None:
+        return None
+    names = (diff.stdout + untracked.stdout).decode("utf-8", "surrogateescape").split("\0")
+    return sorted({name for name in names if name})
+
+
 NOTES_REF = "refs/notes/doiac"
 """Where each apply records itself: one note per applied commit, one line per apply."""
 _FALLBACK_IDENTITY = ("-c", "user.name=doiac", "-c", "user.email=doiac@localhost")

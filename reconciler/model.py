@@ -360,6 +360,15 @@ class PlanContext:
     """When the plan was made, ISO 8601 UTC."""
     anonymous: tuple[str, ...] = ()
     """Repository accounts read without a password (only findable DOIs visible)."""
+    changed_since: str | None = None
+    """`plan --changed-since`: the revision, as `origin/main (1a2b3c4d)`."""
+    compared: int | None = None
+    """With `changed_since`, how many DOIs were compared (those whose files changed); None when
+    the plan is full (no `--changed-since`, or the config changed since, which touches every DOI)."""
+
+    @property
+    def partial(self) -> bool:
+        return self.compared is not None
 
 
 class FieldResult(enum.Enum):

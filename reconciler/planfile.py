@@ -67,7 +67,15 @@ def plan_to_dict(plan: Plan, context: PlanContext) -> dict[str, Any]:
         "unmanaged": [{"doi": u.doi, "state": u.state, "repository": u.repository} for u in plan.unmanaged],
         "anonymous": list(context.anonymous),
         "drift": [_drift_to_dict(drift) for drift in plan.drifted],
+        **_scope(context),
     }
+
+
+def _scope(context: PlanContext) -> dict[str, Any]:
+    """`changed_since` and `compared` of a `--changed-since` plan; nothing for a plain full plan."""
+    if context.changed_since is None:
+        return {}
+    return {"changed_since": context.changed_since, "compared": context.compared}
 
 
 def _diffs_to_list(diffs: tuple[FieldDiff, ...]) -> list[dict[str, Any]]:
@@ -190,6 +198,8 @@ def _context(data: dict[str, Any]) -> PlanContext:
         commit=data["commit"],
         created=data["created"],
         anonymous=tuple(data["anonymous"]),
+        changed_since=data.get("changed_since"),
+        compared=None if data.get("compared") is None else int(data["compared"]),
     )
 
 

@@ -153,7 +153,9 @@ def test_saved_plans_refuse_what_moved(tmp_path: Path) -> None:
     "answer",
     [
         None,  # a proxy that strips the body
-        {"data": {"id": "10.80000/other", "attributes": {"doi": "10.80000/other", "state": "draft"}}},  # another DOI's record
+        {
+            "data": {"id": "10.80000/other", "attributes": {"doi": "10.80000/other", "state": "draft"}}
+        },  # another DOI's record
     ],
 )
 def test_an_answer_without_the_record_is_read_back_and_may_fail(answer: Any) -> None:
@@ -191,11 +193,16 @@ def test_the_write_s_answer_is_the_read_back_and_its_verdict(tmp_path: Path) -> 
 
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.method == "POST", "no GET when the answer is the record"
-        return httpx.Response(201, json={"data": {"id": DOI, "attributes": {"doi": DOI, "state": "findable"}}})
+        return httpx.Response(
+            201, json={"data": {"id": DOI, "attributes": {"doi": DOI, "state": "findable"}}}
+        )
 
     sparse = DataCiteClient("http://127.0.0.1:9", REPO.id, "pw", transport=httpx.MockTransport(handler))
     [outcome] = _apply(sparse, create)
-    assert (outcome.status, outcome.message) == ("failed", "created, published, but not every field was applied")
+    assert (outcome.status, outcome.message) == (
+        "failed",
+        "created, published, but not every field was applied",
+    )
     sparse.close()
 
 

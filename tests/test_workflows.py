@@ -576,6 +576,25 @@ def test_merge_of_other_files_than_reviewed_plans_afresh_and_says_so(cloned: Pat
     assert "Apply: 9 done" in summary
 
 
+def test_pull_request_plan_reads_only_the_dois_it_changes(cloned: Path, runner: Runner) -> None:
+    assert not runner.run(APPLY, cloned, {"ref": "refs/heads/main"}).failed
+    base = git(cloned, "rev-parse", "HEAD").strip()
+    path = cloned / "dois" / "10.80000" / "2jda-n732.yaml"
+    path.write_text(path.read_text().replace("publicationYear: 2024", "publicationYear: 2023"))
+    commit(cloned, "Bob", "Fix the year", ".")
+    event = pr_event(REPO)
+    event["pull_request"]["base"]["sha"] = base
+    run = runner.run(PLAN, cloned, event)
+    assert not run.failed, run.log
+    body = runner.comments()[-1]["body"]
+    assert "1 to update" in body
+    assert (
+        f"> **note**: partial plan: only the 1 DOI whose files changed since {base[:8]} were compared" in body
+    )
+    saved = json.loads((cloned / "plan.json").read_text())
+    assert (saved["compared"], saved["requests"]) == (1, 1)
+
+
 def test_drift_run_opens_updates_and_closes_one_issue(cloned: Path, runner: Runner) -> None:
     doi = "10.80000/2jda-n732"
     assert not runner.run(APPLY, cloned, {"ref": "refs/heads/main"}).failed

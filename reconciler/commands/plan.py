@@ -24,6 +24,7 @@ from ..git import has_uncommitted, head_commit
 from ..model import Config, DesiredRecord, LiveRecord, Plan, PlanContext
 from ..pacing import Deadline, RateBudget
 from ..planfile import render_plan_json
+from .changed import ChangedSince, changed_since
 from .drift import find_drift
 from .validate import Desired, valid_desired
 
@@ -79,10 +80,21 @@ def plan_dois(
     *,
     targets: frozenset[str] | None = None,
     progress: Progress | None = None,
+    changed: ChangedSince | None = None,
 ) -> Planned:
-    """Read the live DOIs through `clients` and plan the changes to the valid desired records."""
+    """Read the live DOIs through `clients` and plan the changes to the valid desired records.
+
+    With `changed` (and no change to the config), only the DOIs whose files changed are read.
+    """
     before = sum(c.requests for c in clients.values())
-    plan, fresh = _plan_live(clients, desired.records, config, targets=targets, progress=progress)
+    partial = changed is not None and not changed.config_changed
+    compare, reads = targets, None
+    if changed is not None and partial:
+        compare = frozenset(changed.dois)
+        reads = sorted((repo, doi) for doi, repo in changed.dois.items() if repo in clients)
+    plan, fresh = _plan_live(
+        clients, desired.records, config, targets=compare, progress=progress, reads=reads
+    )
     # A DOI named with --target is planned as its file says: that is how a team keeps git over drift.
     plan = find_drift(config, plan, fresh, endpoint.name, clients, keep=targets or frozenset())
     context = PlanContext(
@@ -94,6 +106,8 @@ def plan_dois(
         commit=files_commit(config),
         created=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         anonymous=tuple(sorted(anonymous_repositories(clients))),
+        changed_since=changed.label if changed is not None else None,
+        compared=len(changed.dois) if changed is not None and partial else None,
     )
     return Planned(plan, context, desired)
 
@@ -120,11 +134,18 @@ def _plan_live(
     *,
     targets: frozenset[str] | None = None,
     progress: Progress | None = None,
+    reads: Sequence[tuple[str, str]] | None = None,
 ) -> tuple[Plan, dict[str, LiveRecord | None]]:
-    """The plan, and the single reads of every DOI it changes."""
+    """The plan, and the single reads of every DOI it changes.
+
+    With `targets`, the (repository, DOI) pairs of `reads` are read singly (by default each
+    target's file's), and only those DOIs are planned.
+    """
     anonymous = anonymous_repositories(clients)
     if targets is not None:
-        jobs = sorted((r.repository, r.doi) for r in desired if r.doi in targets)
+        jobs = (
+            reads if reads is not None else sorted((r.repository, r.doi) for r in desired if r.doi in targets)
+        )
         fresh = read_each(clients, jobs, progress=progress)
         live = {doi: record for doi, record in fresh.items() if record is not None}
         return make_plan(desired, live, config, targets=targets, anonymous=anonymous), fresh
@@ -142,9 +163,11 @@ def run(
     progress: Progress | None = None,
     anonymous: bool = False,
     repositories: Sequence[str] = (),
+    since: str | None = None,
 ) -> Planned:
     """`doiac plan`: the plan of the valid DOI files against DataCite; with `out`, saved as JSON.
-    With `repositories`, only those accounts' files and DOIs (one shard of a consortium).
+    With `repositories`, only those accounts' files and DOIs (one shard of a consortium). With
+    `since` (a git revision), only the DOIs whose files changed since it are compared.
 
     Every repository account's password must be set and accepted: a read with a missing or
     wrong password sees only findable DOIs, and would plan an existing draft as a create. With
@@ -154,11 +177,16 @@ def run(
     config = restricted(open_config(config_path), repositories)
     desired = valid_desired(config)
     wanted = parse_targets(targets, desired)
+    if since is not None and wanted is not None:
+        raise UsageError("--changed-since and --target each choose the DOIs to compare: give one of them")
+    changed = changed_since(config, since, desired.records) if since is not None else None
     with connect(config, deadline=until, anonymous=anonymous) as (endpoint, clients):
         if not anonymous:
             require_passwords(config, clients)
             check_credentials(config, clients)
-        planned = plan_dois(config, desired, endpoint, clients, targets=wanted, progress=progress)
+        planned = plan_dois(
+            config, desired, endpoint, clients, targets=wanted, progress=progress, changed=changed
+        )
     if out is not None:
         write_text(out, render_plan_json(planned.plan, planned.context))
     return planned

@@ -48,12 +48,12 @@ def make_plan(
     """Every change that makes DataCite match `desired`.
 
     `live` holds what was read of DataCite by lower-case DOI: the managed repositories' DOIs and
-    every desired DOI that exists. `targets` limits the plan to those DOIs (no unmanaged DOIs, no
-    pruning). `anonymous` names repositories read without a password: only their findable DOIs
+    every desired DOI that exists. `targets` limits the plan to those DOIs: the ones with a file,
+    and any of `live` without one (a removed file's DOI: unmanaged, or pruned if a draft). `anonymous` names repositories read without a password: only their findable DOIs
     could be seen, so a desired DOI that was not seen there is not compared.
     """
     wanted = {r.doi: r for r in desired if targets is None or r.doi in targets}
-    dois = set(wanted) if targets is not None else set(wanted) | set(live)
+    dois = set(wanted) | (set(live) if targets is None else set(live) & targets)
     plan = Plan((), 0, desired_digest=desired_digest(desired))
     return _planned(plan, wanted, {doi: live.get(doi) for doi in dois}, config, anonymous)
 

@@ -36,6 +36,8 @@ from .plan_text import (
     format_value,
     header_text,
     is_url,
+    no_changes_text,
+    scope_text,
     state_text,
     summarise_plan,
     ways_out,
@@ -99,11 +101,13 @@ def _head(plan: Plan, context: PlanContext) -> str:
     if plan.changes or plan.problems or plan.drifted:
         verdict = f"{_escape(summarise_plan(plan))} {_escape(blocked_text(plan))}".rstrip()
     else:
-        verdict = f"No changes. DataCite matches the files ({plan.unchanged:,} unchanged)."
+        verdict = _escape(no_changes_text(plan, context))
     lines = [MARKER, f"**doiac plan** · {where}: {verdict}", ""]
     for repository in context.anonymous:
         # One quote each: consecutive quoted lines would run together into one paragraph.
         lines += [f"> **warning**: {_escape(anonymous_text(repository))}.", ""]
+    if scope := scope_text(context):
+        lines += [f"> **note**: {_escape(scope)}.", ""]
     counted = [a for a in _TABLED if plan.count(a)]
     if counted:
         lines += ["| action | count | one-way |", "|:--|--:|--:|"]

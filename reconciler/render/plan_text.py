@@ -142,10 +142,33 @@ def anonymous_text(repository: str) -> str:
     )
 
 
+def scope_text(context: PlanContext) -> str | None:
+    """What a `--changed-since` plan compared: only the changed files' DOIs, or all (config changed)."""
+    if context.changed_since is None:
+        return None
+    since = printable(context.changed_since)
+    if context.compared is None:
+        return f"the config changed since {since}: every DOI was compared"
+    dois = "DOI" if context.compared == 1 else "DOIs"
+    return (
+        f"partial plan: only the {context.compared:,} {dois} whose files changed since {since} were"
+        " compared; the others were not read (a full plan, as the scheduled drift run makes, compares them)"
+    )
+
+
+def no_changes_text(plan: Plan, context: PlanContext) -> str:
+    """The verdict of a plan with nothing to do."""
+    if context.partial:
+        return f"No changes. DataCite matches the changed files ({plan.unchanged:,} unchanged)."
+    return f"No changes. DataCite matches the files ({plan.unchanged:,} unchanged)."
+
+
 def render_plan_text(plan: Plan, context: PlanContext, *, colour: bool = False) -> str:
     """The plan for a terminal or a log; `colour` adds ANSI colours (the caller knows if it is a TTY)."""
     lines = [f"doiac plan · {header_text(context)}"]
     lines += [f"{paint('warning:', YELLOW, colour=colour)} {anonymous_text(r)}" for r in context.anonymous]
+    if scope := scope_text(context):
+        lines.append(f"{paint('note:', YELLOW, colour=colour)} {scope}")
     lines.append("")
     rows = _rows(plan, colour)
     if rows:
@@ -153,7 +176,7 @@ def render_plan_text(plan: Plan, context: PlanContext, *, colour: bool = False) 
     if plan.changes or plan.problems or plan.drifted:
         lines.append(f"Plan: {summarise_plan(plan)}")
     else:
-        lines.append(f"No changes. DataCite matches the files ({plan.unchanged:,} unchanged).")
+        lines.append(no_changes_text(plan, context))
     if blocked := blocked_text(plan):
         lines.append(blocked)
     return "\n".join(lines) + "\n"

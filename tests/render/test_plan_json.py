@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -100,7 +101,7 @@ MISSING_KEYS = "; ".join(
     for key in ("doi", "action", "repository", "path", "state_before", "state_after", "event", "one_way",
                 "fingerprint", "notes")
 )  # fmt: skip
-TOP_KEYS = ", ".join(sorted(plan_to_dict(golden_plan(), golden_context())))
+TOP_KEYS = ", ".join(sorted(SCHEMA["properties"]))
 
 
 @pytest.mark.parametrize(
@@ -185,3 +186,17 @@ def test_problem_and_unmanaged_round_trip_field_by_field() -> None:
         "not visible without EXAMPLE.OTHER's password: draft and registered DOIs need it; not compared",
         "dois/other/10.80000/w4rn-0001.yaml",
     )
+
+
+def test_a_partial_plan_keeps_its_scope_through_the_file() -> None:
+    for changed_since, compared in (("origin/main (1a2b3c4d)", 3), ("origin/main (1a2b3c4d)", None)):
+        context = dataclasses.replace(golden_context(), changed_since=changed_since, compared=compared)
+        data = plan_to_dict(golden_plan(), context)
+        assert sorted(str(e) for e in VALIDATOR.iter_errors(data)) == []
+        _, back = plan_from_dict(json.loads(render_plan_json(golden_plan(), context)))
+        assert (back.changed_since, back.compared, back.partial) == (
+            changed_since,
+            compared,
+            compared is not None,
+        )
+    assert "changed_since" not in plan_to_dict(golden_plan(), golden_context())
