@@ -283,11 +283,20 @@ class DataCiteClient:
             return response.status_code, {}
 
 
+_BULKY = frozenset({
+    "xml", "viewsOverTime", "downloadsOverTime", "citationsOverTime", "viewCount", "downloadCount",
+    "citationCount", "referenceCount", "partCount", "partOfCount", "versionCount", "versionOfCount",
+})  # fmt: skip
+"""Attributes no comparison reads (the XML, about a fifth of a list page, and usage counters):
+a LiveRecord does not hold them."""
+
+
 def live_record(item: Mapping[str, Any]) -> LiveRecord:
-    """A JSON:API resource of the /dois endpoints → LiveRecord."""
+    """A JSON:API resource of the /dois endpoints → LiveRecord, without the XML and counters."""
     attributes = item.get("attributes")
     if not isinstance(attributes, dict):
         raise ApiError("GET", "/dois", 200, [], "a DOI without attributes in DataCite's answer")
+    attributes = {key: value for key, value in attributes.items() if key not in _BULKY}
     doi = str(attributes.get("doi") or item.get("id") or "").lower()
     if not doi:
         raise ApiError("GET", "/dois", 200, [], "a DOI without its name in DataCite's answer")
@@ -316,17 +325,22 @@ def read_listed(
     clients: Mapping[str, DataCiteClient], *, progress: Progress | None = None
 ) -> dict[str, LiveRecord]:
     """Every DOI the list shows for each repository account in `clients`, by lower-case DOI."""
-    records: dict[str, LiveRecord] = {}
+    return {record.doi: record for record in iter_listed(clients, progress=progress)}
+
+
+def iter_listed(
+    clients: Mapping[str, DataCiteClient], *, progress: Progress | None = None
+) -> Iterator[LiveRecord]:
+    """Every DOI the list shows for each repository account in `clients`, page by page as it comes."""
     for repository, client in clients.items():
         count = 0
         for record in _list(client, repository):
-            records[record.doi] = record
+            yield record
             count += 1
             if progress is not None and count % _PAGE == 0:
                 progress(f"listing {repository}", count, None)
         if progress is not None:
             progress(f"listing {repository}", count, count)
-    return records
 
 
 def read_each(

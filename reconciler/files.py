@@ -17,6 +17,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -225,7 +226,7 @@ class _Composer:
                 raise self._fail(item, "a mapping key must be a plain word, not a list or mapping")
             if item.anchor:
                 raise self._fail(item, f"anchor &{item.anchor}: {_NO_ANCHORS}")
-            name = item.value
+            name = intern(item.value)  # the same few key names in every file: held once
             child = f"{pointer}/{escape_pointer_token(name) if '~' in name or '/' in name else name}"
             if name in mapping:
                 first = self.positions[child]
@@ -238,9 +239,9 @@ class _Composer:
         if event.tag is not None and event.tag not in _STR_TAGS:
             raise self._fail(event, f"tag {_tag(event.tag)} is not allowed in DOI files")
         if event.style or event.tag is not None:  # quoted, literal or folded, or !!str: a string
-            return value
+            return _shared(value)
         if value and value[0] not in _NON_STRING_START:  # most scalars: plain words
-            return value
+            return _shared(value)
         if _NULL.match(value):
             return None
         if value in _BOOL:
@@ -271,6 +272,15 @@ class _Composer:
         if number > _LONG_INT - 1:
             raise self._fail(event, f"the integer {_short(value)} is out of range (at most 2^63 - 1 in size)")
         return -number if value.startswith("-") else number
+
+
+_SHARED_LENGTH = 40
+
+
+def _shared(value: str) -> str:
+    """A short string value held once however many files repeat it (`Personal`, `ORCID`, `en`):
+    thousands of DOI files repeat the same controlled words, and each copy costs ~60 bytes."""
+    return intern(value) if len(value) <= _SHARED_LENGTH else value
 
 
 def _short(text: str, limit: int = 24) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.datacite import DataCiteClient
+from reconciler.datacite import DataCiteClient, live_record
 from reconciler.errors import ApiAuthError, ApiError, ApiTransportError
 from reconciler.pacing import RateBudget, Retry
 from reconciler.sandbox import Client, SandboxOptions, SandboxServer
@@ -227,3 +227,15 @@ def test_check_credentials_refuses_only_on_401(status: int, refused: bool) -> No
     else:
         client.check_credentials()
     client.close()
+
+
+def test_a_live_record_holds_no_xml_and_no_counters() -> None:
+    item = {
+        "id": "10.80000/a",
+        "attributes": {"doi": "10.80000/a", "state": "findable", "xml": "PD94bWw=", "viewCount": 3,
+                       "viewsOverTime": [{"yearMonth": "2026-01", "total": 3}], "titles": [{"title": "T"}],
+                       "registered": "2026-01-01T00:00:00.000Z"},
+    }  # fmt: skip
+    record = live_record(item)
+    assert sorted(record.attributes) == ["doi", "registered", "state", "titles"]
+    assert "xml" in item["attributes"]  # the answer itself is not changed

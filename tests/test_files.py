@@ -236,3 +236,17 @@ def test_locate_without_any_position() -> None:
     from reconciler.model import SourceFile
 
     assert SourceFile("f.yaml", {}, {}).locate("/a") == (1, 1)
+
+
+def test_repeated_words_and_keys_are_held_once_across_files() -> None:
+    """Thousands of DOI files repeat the same keys and controlled words: one object each."""
+    first = parse_source(b"creators:\n  - nameType: Personal\n    name: Doe, Jane\n", "a.yaml").data
+    second = parse_source(b'creators:\n  - nameType: "Personal"\n    name: Roe, Ann\n', "b.yaml").data
+    (a,), (b,) = first["creators"], second["creators"]
+    assert a["nameType"] is b["nameType"]
+    assert next(iter(a)) is next(iter(b))
+    long = "x" * 41
+    assert (
+        parse_source(f"t: {long}\n".encode(), "c.yaml").data["t"]
+        is not parse_source(f"t: {long}\n".encode(), "d.yaml").data["t"]
+    )

@@ -9,7 +9,7 @@ import pytest
 
 from reconciler.core.compare import desired_digest, fingerprint, is_in_sync
 from reconciler.core.payload import payload_digest, request_attributes
-from reconciler.core.planner import confirmations, make_change, make_plan, replan
+from reconciler.core.planner import confirmations, make_change, make_plan, plan_listed, replan
 from reconciler.model import (
     MISSING,
     Action,
@@ -227,6 +227,36 @@ def test_replan_with_single_reads_equals_planning_from_them() -> None:
     truth = {**listed, **{d: r for d, r in fresh.items() if r is not None}}
     truth.pop("10.80000/gone-draft")
     assert replan(first, records, fresh, config) == make_plan(records, truth, config)
+
+
+def test_planning_the_list_as_it_arrives_equals_planning_it_whole() -> None:
+    records, listed, config = _world()
+    whole = make_plan(records, listed, config)
+    pages = reversed(list(listed.values()))  # any order: the plan sorts what it keeps
+    assert plan_listed(records, pages, config) == whole
+    anonymous = frozenset([REPO.id])
+    assert plan_listed(records, iter(listed.values()), config, anonymous=anonymous) == make_plan(
+        records, listed, config, anonymous=anonymous
+    )
+
+
+def test_planning_the_list_keeps_no_doi_in_sync_and_takes_a_doi_once() -> None:
+    seen: list[str] = []
+
+    def pages() -> Any:
+        for record in (
+            live("10.80000/a"),
+            live("10.80000/a", titles=[{"title": "later"}]),
+            live("10.80000/b"),
+        ):
+            seen.append(record.doi)
+            yield record
+
+    plan = plan_listed([desired("10.80000/a"), desired("10.80000/c")], pages(), CONFIG)
+    assert seen == ["10.80000/a", "10.80000/a", "10.80000/b"]  # walked once, lazily
+    assert [(c.doi, c.action) for c in plan.changes] == [("10.80000/c", Action.CREATE)]
+    assert plan.unchanged == 1  # the first listing of a counts
+    assert [u.doi for u in plan.unmanaged] == ["10.80000/b"]
 
 
 def test_replan_of_nothing_is_the_plan() -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ..config import open_config, restricted
 from ..core.doi import path_problem
-from ..core.planner import confirmations, make_plan, replan
-from ..datacite import DataCiteClient, Progress, anonymous_repositories, read_each, read_listed
+from ..core.planner import confirmations, make_plan, plan_listed, replan
+from ..datacite import DataCiteClient, Progress, anonymous_repositories, iter_listed, read_each
 from ..environment import Endpoint, open_endpoint, password_for
 from ..errors import ApiAuthError, CredentialsError, UsageError
 from ..files import write_text
@@ -149,7 +149,7 @@ def _plan_live(
         fresh = read_each(clients, jobs, progress=progress)
         live = {doi: record for doi, record in fresh.items() if record is not None}
         return make_plan(desired, live, config, targets=targets, anonymous=anonymous), fresh
-    plan = make_plan(desired, read_listed(clients, progress=progress), config, anonymous=anonymous)
+    plan = plan_listed(desired, iter_listed(clients, progress=progress), config, anonymous=anonymous)
     fresh = read_each(clients, confirmations(plan, desired), progress=progress)
     return replan(plan, desired, fresh, config, anonymous=anonymous), fresh
 

@@ -7,7 +7,7 @@ DOI cannot go back to draft on DataCite, so asking for it is an error, not a cha
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ..model import (
     CITED_FIELDS,
@@ -55,7 +55,34 @@ def make_plan(
     wanted = {r.doi: r for r in desired if targets is None or r.doi in targets}
     dois = set(wanted) | (set(live) if targets is None else set(live) & targets)
     plan = Plan((), 0, desired_digest=desired_digest(desired))
-    return _planned(plan, wanted, {doi: live.get(doi) for doi in dois}, config, anonymous)
+    return _planned(plan, wanted, ((doi, live.get(doi)) for doi in sorted(dois)), config, anonymous)
+
+
+def plan_listed(
+    desired: Sequence[DesiredRecord],
+    listed: Iterable[LiveRecord],
+    config: Config,
+    *,
+    anonymous: frozenset[str] = frozenset(),
+) -> Plan:
+    """`make_plan` of every desired record against DataCite's list, compared as the list arrives.
+
+    Only what the plan needs is kept of each listed DOI: a change, a problem or an unmanaged
+    entry; a DOI in sync is counted and let go. So a plan's memory grows with what differs, not
+    with the number of DOIs. The first listing of a DOI counts (a list does not repeat one).
+    """
+    wanted = {r.doi: r for r in desired}
+    seen: set[str] = set()
+
+    def pairs() -> Iterator[tuple[str, LiveRecord | None]]:
+        for record in listed:
+            if record.doi not in seen:
+                seen.add(record.doi)
+                yield record.doi, record
+        yield from ((doi, None) for doi in sorted(wanted.keys() - seen))
+
+    plan = Plan((), 0, desired_digest=desired_digest(desired))
+    return _planned(plan, wanted, pairs(), config, anonymous)
 
 
 def replan(
@@ -81,7 +108,8 @@ def replan(
         tuple(u for u in plan.unmanaged if u.doi not in fresh),
         plan.desired_digest,
     )
-    return _planned(kept, {d: wanted[d] for d in fresh if d in wanted}, fresh, config, anonymous)
+    pairs = ((doi, fresh[doi]) for doi in sorted(fresh))
+    return _planned(kept, {d: wanted[d] for d in fresh if d in wanted}, pairs, config, anonymous)
 
 
 def confirmations(plan: Plan, desired: Sequence[DesiredRecord]) -> list[tuple[str, str]]:
@@ -99,16 +127,16 @@ def confirmations(plan: Plan, desired: Sequence[DesiredRecord]) -> list[tuple[st
 def _planned(
     plan: Plan,
     wanted: Mapping[str, DesiredRecord],
-    live: Mapping[str, LiveRecord | None],
+    live: Iterable[tuple[str, LiveRecord | None]],
     config: Config,
     anonymous: frozenset[str],
 ) -> Plan:
-    """`plan` with the outcome of every DOI of `live` added: each wanted one, and live ones without a file."""
+    """`plan` with the outcome of every (DOI, live record or None) of `live` added: each wanted
+    one, and live ones without a file. Nothing of a DOI in sync is kept."""
     prefixes = {repo.id: repo.prefixes for repo in config.repositories}
     changes, problems, unmanaged = list(plan.changes), list(plan.problems), list(plan.unmanaged)
     unchanged = plan.unchanged
-    for doi in sorted(live):
-        current = live[doi]
+    for doi, current in live:
         if doi in wanted:
             outcome = _problem(wanted[doi], current, prefixes, anonymous) or make_change(wanted[doi], current)
             if outcome is None:
