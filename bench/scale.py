@@ -85,7 +85,9 @@ def prepare(root: Path, count: int) -> None:
     finally:
         server.terminate()
         server.wait(30)
-    print(f"{count:,} files and a seeded sandbox in {root}; serve it with: python -m bench.scale serve {root}")
+    print(
+        f"{count:,} files and a seeded sandbox in {root}; serve it with: python -m bench.scale serve {root}"
+    )
 
 
 def main(argv: list[str]) -> int:
