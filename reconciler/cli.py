@@ -12,27 +12,15 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.util import LazyLoader, find_spec, module_from_spec
 from pathlib import Path
-from typing import Annotated, Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperArgument, TyperCommand
 
 from .__about__ import __version__
-from .commands import adopt as adopt_command
-from .commands import apply as apply_command
-from .commands import fmt as fmt_command
-from .commands import history as history_command
-from .commands import init as init_command
-from .commands import new as new_command
-from .commands import plan as plan_command
-from .commands import sandbox as sandbox_command
-from .commands import show as show_command
-from .commands import tombstone as tombstone_command
-from .commands import validate as validate_command
-from .commands import version as version_command
-from .commands.apply import Steps
-from .commands.plan import Planned
 from .errors import InvalidFilesError, ReconcilerError, UsageError
 from .model import Outcome, Plan, Severity
 from .planfile import render_plan_json
@@ -43,6 +31,45 @@ from .render.history_text import audit_data, history_data, render_audit, render_
 from .render.plan_markdown import render_plan_markdown
 from .render.plan_text import render_plan_text
 from .render.text import CYAN, RED, YELLOW, paint, plural, printable
+
+
+def _lazy(name: str) -> ModuleType:
+    """The use case module `name`, loaded when a command first uses it: `doiac --help` and one
+    command's run do not pay for the imports of every other command (httpx, the sandbox, …)."""
+    full = f"{__package__}.commands.{name}"
+    if full in sys.modules:
+        return sys.modules[full]
+    spec = find_spec(full)
+    assert spec is not None, full
+    assert spec.loader is not None, full
+    spec.loader = LazyLoader(spec.loader)
+    module = module_from_spec(spec)
+    sys.modules[full] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    from .commands import adopt as adopt_command
+    from .commands import apply as apply_command
+    from .commands import fmt as fmt_command
+    from .commands import history as history_command
+    from .commands import init as init_command
+    from .commands import new as new_command
+    from .commands import plan as plan_command
+    from .commands import sandbox as sandbox_command
+    from .commands import show as show_command
+    from .commands import tombstone as tombstone_command
+    from .commands import validate as validate_command
+    from .commands import version as version_command
+    from .commands.apply import Steps
+    from .commands.plan import Planned
+else:
+    adopt_command, apply_command, fmt_command = _lazy("adopt"), _lazy("apply"), _lazy("fmt")
+    history_command, init_command, new_command = _lazy("history"), _lazy("init"), _lazy("new")
+    plan_command, sandbox_command, show_command = _lazy("plan"), _lazy("sandbox"), _lazy("show")
+    tombstone_command, validate_command = _lazy("tombstone"), _lazy("validate")
+    version_command = _lazy("version")
 
 app = typer.Typer(
     name="doiac",
@@ -391,7 +418,9 @@ class _ApplyView:
 
     def steps(self) -> Steps:
         """What the apply calls back to show and ask."""
-        return Steps(self.show_plan, self.confirm, self.outcome, _live_progress(), say=typer.echo)
+        return apply_command.Steps(
+            self.show_plan, self.confirm, self.outcome, _live_progress(), say=typer.echo
+        )
 
     def show_plan(self, planned: Planned) -> None:
         typer.echo(render_plan_text(planned.plan, planned.context, colour=self.colour), nl=False)

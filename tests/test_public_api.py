@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 import types
 
 import reconciler
@@ -13,7 +15,26 @@ def test_all_is_sorted_and_complete() -> None:
         for name, value in vars(reconciler).items()
         if not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
+    # Names whose modules load on first use are public too, before and after that first use.
+    public |= set(reconciler._LAZY)
     assert public == set(reconciler.__all__) - {"__version__"}
+
+
+def test_importing_the_package_loads_no_heavy_module() -> None:
+    """`import reconciler` (and `doiac --help`) must not pay for httpx, jsonschema or the sandbox."""
+    code = (
+        "import sys, reconciler, reconciler.cli; heavy = ('httpx', 'jsonschema', 'language_tags', 'starlette',"
+        " 'lxml', 'idutils', 'reconciler.sandbox.app'); print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
+    lazy = subprocess.run(
+        [sys.executable, "-c", "import reconciler; print(reconciler.read_desired.__module__)"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert lazy.stdout.strip() == "reconciler.commands.validate"
 
 
 def test_every_name_in_all_exists() -> None:

@@ -15,8 +15,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from types import ModuleType
 
-from language_tags import tags as _language_tags
-
 from ..model import Diagnostic, Severity
 from .normalize import two_letter_code
 from .suffix import ALPHABET, check_digits
@@ -161,7 +159,7 @@ _WELL_FORMED_LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 
 def check_language(tag: str) -> Diagnostic | None:
     """A language that is not a BCP 47 tag, and what DataCite will store instead (reference §2.8.4)."""
-    if _language_tags.check(tag):
+    if importlib.import_module("language_tags").tags.check(tag):
         return None
     invalid = f"{tag!r} is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)"
     if code := two_letter_code(tag):

@@ -10,13 +10,13 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from ..model import Diagnostic, Severity, escape_pointer_token, pointer_of
+
+if TYPE_CHECKING:  # loaded on first use: a valid record never needs them (start-up time)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 # Schemas carry no $id (so editors resolve their relative $refs by file); we give them one here.
 _BASE = "https://doiac.invalid/schemas/"
@@ -40,6 +40,9 @@ class SchemaSet:
 
     def validator(self, name: str) -> Draft202012Validator:
         if name not in self._slow:
+            from jsonschema import Draft202012Validator  # noqa: PLC0415 - see TYPE_CHECKING above
+            from referencing import Registry, Resource  # noqa: PLC0415
+
             resources = [(self._resource_id(n), Resource.from_contents(s)) for n, s in self._schemas.items()]
             registry: Registry[Any] = Registry().with_resources(resources)
             schema = {**self._schemas[name], "$id": self._resource_id(name)}
