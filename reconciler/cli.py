@@ -137,6 +137,10 @@ StrictFlag = Annotated[
         "--strict", help="Treat warnings (DataCite's documentation) as errors; advice stays advice."
     ),
 ]
+NoCacheFlag = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Parse and check every DOI file afresh; do not read or write .doiac/cache.sqlite."),
+]  # fmt: skip
 SelectOption = Annotated[
     list[str] | None,
     typer.Option("--select", metavar="RULE", show_default=False,
@@ -308,6 +312,7 @@ def validate(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     rules: RulesFlag = False,
+    no_cache: NoCacheFlag = False,
     config_path: ConfigOption = None,
 ) -> None:
     """Check DOI files offline: YAML, schema, identifiers, prefixes, duplicates, best practice.
@@ -319,7 +324,7 @@ def validate(
     if rules:
         raise typer.Exit(_echo(render_rules()))
     result = validate_command.run(
-        config_path, paths or (), strict=strict, select=_ids(select), ignore=_ids(ignore)
+        config_path, paths or (), strict=strict, select=_ids(select), ignore=_ids(ignore), cache=not no_cache
     )
     _show_diagnostics(result, output)
     raise typer.Exit(1 if result.has_errors else 0)
@@ -390,6 +395,7 @@ def plan(
     deadline: DeadlineOption = None,
     files_url: FilesUrlOption = None,
     repository: ShardOption = None,
+    no_cache: NoCacheFlag = False,
     config_path: ConfigOption = None,
 ) -> None:
     """Read the live DOIs and print what apply would change: nothing is written to DataCite.
@@ -398,7 +404,7 @@ def plan(
     printed and exits 1.
     """
     planned = plan_command.run(config_path, targets=target or (), deadline=deadline, out=out,
-                               progress=_live_progress(), anonymous=anonymous,
+                               progress=_live_progress(), anonymous=anonymous, cache=not no_cache,
                                repositories=repository or (), since=changed_since)  # fmt: skip
     typer.echo(_render_plan(planned, output, files_url), nl=False)
     code = _plan_exit_code(planned.plan, detailed_exitcode)
@@ -495,18 +501,18 @@ def apply(
     quiet: QuietFlag = False,
     replan_if_changed: ReplanFlag = False,
     repository: ShardOption = None,
+    no_cache: NoCacheFlag = False,
     config_path: ConfigOption = None,
 ) -> None:
     """Make DataCite match the files: plan afresh (or take a saved plan), confirm, apply, read back.
 
-    One request per changed DOI (metadata and event together); its answer is the read-back of what
-    DataCite applied, rewrote or ignored. Exits 1 if any DOI failed; applying again converges.
+    One request per changed DOI, whose answer is the read-back. Exits 1 if any DOI failed.
     """
     view = _ApplyView(auto_approve=auto_approve, quiet=quiet)
     with view.totals_if_interrupted():
         applied = apply_command.run(config_path, view.steps(), plan_file=plan_file, targets=target or (),
                                     allow_bulk=allow_bulk, report=report, lock_timeout=lock_timeout,
-                                    deadline=deadline, replan_if_changed=replan_if_changed,
+                                    deadline=deadline, replan_if_changed=replan_if_changed, cache=not no_cache,
                                     repositories=repository or (), env=os.environ)  # fmt: skip
     raise typer.Exit(_apply_summary(applied))
 

@@ -98,6 +98,11 @@ class Skipped:
 def read_source(path: Path, display: str | None = None) -> SourceFile:
     """Read one YAML file whose document must be a mapping; raise SourceError on any problem."""
     name = display or str(path)
+    return parse_source(read_bytes(path, name), name)
+
+
+def read_bytes(path: Path, name: str) -> bytes:
+    """A file's bytes, if it is a regular file of at most MAX_FILE_BYTES; else a SourceError."""
     try:
         # Non-blocking, then checked: the file may have become a FIFO since the walk saw it, and
         # opening a FIFO for reading waits for a writer for ever.
@@ -115,7 +120,7 @@ def read_source(path: Path, display: str | None = None) -> SourceFile:
     if size > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // 2**20
         raise SourceError(name, 1, 1, f"file is {size / 1e6:.1f} MB; a DOI file may be at most {limit} MiB")
-    return parse_source(raw, name)
+    return raw
 
 
 def parse_source(raw: bytes, name: str) -> SourceFile:

@@ -20,7 +20,7 @@ LAYERS = {
     "__about__": 0, "errors": 0, "model": 0,
     "core": 1,
     "files": 2, "config": 2, "environment": 2, "datacite": 2, "pacing": 2, "applier": 2, "planfile": 2, "git": 2,
-    "workers": 2, "lock": 2, "schemas": 2, "yamledit": 2, "render": 2, "sandbox": 2,
+    "workers": 2, "lock": 2, "cache": 2, "schemas": 2, "yamledit": 2, "render": 2, "sandbox": 2,
     "commands": 3,
     "cli": 4, "__main__": 4,
     "__init__": 5,

@@ -232,13 +232,14 @@ def run(
     replan_if_changed: bool = False,
     repositories: Sequence[str] = (),
     env: Mapping[str, str],
+    cache: bool = False,
 ) -> Applied:
     """`doiac apply`: plan afresh (or take a saved plan), check it, confirm, apply, read back."""
     if replan_if_changed and plan_file is None:
         raise UsageError("--replan-if-changed needs a saved PLAN")
     until = deadline_after(deadline)
     config = restricted(open_config(config_path), repositories)
-    desired = valid_desired(config)
+    desired = valid_desired(config, cache=cache)
     wanted = parse_targets(targets, desired)
     saved = read_saved_plan(plan_file) if plan_file is not None else None
     if saved is not None and wanted is not None:

@@ -164,6 +164,7 @@ def run(
     anonymous: bool = False,
     repositories: Sequence[str] = (),
     since: str | None = None,
+    cache: bool = False,
 ) -> Planned:
     """`doiac plan`: the plan of the valid DOI files against DataCite; with `out`, saved as JSON.
     With `repositories`, only those accounts' files and DOIs (one shard of a consortium). With
@@ -175,7 +176,7 @@ def run(
     """
     until = deadline_after(deadline)
     config = restricted(open_config(config_path), repositories)
-    desired = valid_desired(config)
+    desired = valid_desired(config, cache=cache)
     wanted = parse_targets(targets, desired)
     if since is not None and wanted is not None:
         raise UsageError("--changed-since and --target each choose the DOIs to compare: give one of them")

@@ -13,12 +13,13 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+from ..cache import CheckCache, decode_checked, digest, encode_checked
 from ..config import open_config, repository_for
 from ..core.crossfile import duplicate_dois, reciprocal_versions
 from ..core.levels import leveled, selected, unknown_rules
 from ..core.rules import RuleContext, run_record_rules
 from ..errors import InvalidFilesError, SourceError, UsageError
-from ..files import doi_files_outside, find_yaml_files, read_source
+from ..files import doi_files_outside, find_yaml_files, parse_source, read_bytes
 from ..model import Config, DesiredRecord, Diagnostic, Repository, Severity, SourceFile, escape_pointer_token
 from ..schemas import check_schema
 
@@ -53,11 +54,15 @@ PARALLEL_FROM = 400
 """Below this many files, worker processes cost more to start than they save."""
 
 
-def read_desired(config: Config, paths: Sequence[Path] = (), *, workers: int | None = None) -> Desired:
+def read_desired(
+    config: Config, paths: Sequence[Path] = (), *, workers: int | None = None, cache: bool = False
+) -> Desired:
     """Validate the DOI files under `paths` (default: every repository's folder).
 
     Files are read and checked in `workers` processes (default: one per CPU) when there are many;
-    checks across files (duplicates, reciprocal versions) then run over all of them.
+    checks across files (duplicates, reciprocal versions) then run over all of them. With `cache`,
+    a file whose bytes, path, configuration and doiac version are unchanged since a run that
+    checked it is not parsed or checked again (`.doiac/cache.sqlite`).
     """
     root = Path(config.root)
     starts = list(paths) or [root / repo.path for repo in config.repositories]
@@ -68,7 +73,10 @@ def read_desired(config: Config, paths: Sequence[Path] = (), *, workers: int | N
         diagnostics.add(Diagnostic(skip.path, 1, 1, severity, "", skip.reason, "file"))
     merged: list[_Merged] = []
     failed: set[str] = set()
-    for item, found_diagnostics in _check_files(config, found, root, workers):
+    checked = (
+        _check_cached(config, found, root, workers) if cache else _check_files(config, found, root, workers)
+    )
+    for item, found_diagnostics in checked:
         diagnostics.update(found_diagnostics)
         if item is not None:
             merged.append(item)
@@ -126,9 +134,15 @@ def _capped(diagnostics: set[Diagnostic]) -> tuple[Diagnostic, ...]:
 
 
 _Checked = tuple["_Merged | None", list[Diagnostic]]
+_Found = tuple[_Checked, "bytes | None"]
+"""What checking a file found, and the digest of the bytes it read (None when it read none)."""
 
 
 def _check_files(config: Config, found: list[Path], root: Path, workers: int | None) -> list[_Checked]:
+    return [checked for checked, _ in _check_all(config, found, root, workers)]
+
+
+def _check_all(config: Config, found: list[Path], root: Path, workers: int | None) -> list[_Found]:
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count < 2 or len(found) < PARALLEL_FROM:
         return [_check_file(config, path, root) for path in found]
@@ -137,20 +151,75 @@ def _check_files(config: Config, found: list[Path], root: Path, workers: int | N
         return list(pool.map(_check_file, repeat(config), found, repeat(root), chunksize=chunk))
 
 
-def _check_file(config: Config, path: Path, root: Path) -> _Checked:
+def _check_file(config: Config, path: Path, root: Path) -> _Found:
     """Read, merge and check one file: what the cross-file checks need, and its diagnostics."""
     display = _relative(path, root)
     owner = repository_for(config, display)
     if owner is None:
         folders = ", ".join(r.path or "./" for r in config.repositories)
         message = f"not under the folder of any repository in {config.path} ({folders})"
-        return None, [Diagnostic(display, 1, 1, Severity.ERROR, "", message, "file")]
+        return (None, [Diagnostic(display, 1, 1, Severity.ERROR, "", message, "file")]), None
     try:
-        source = read_source(path, display)
+        raw = read_bytes(path, display)
     except SourceError as exc:
-        return None, [Diagnostic(exc.path, exc.line, exc.column, Severity.ERROR, "", exc.message, "yaml")]
+        return (None, [_yaml_error(exc)]), None
+    try:
+        source = parse_source(raw, display)
+    except SourceError as exc:
+        return (None, [_yaml_error(exc)]), digest(raw)
     item = _merge(config, owner[0], owner[1], source)
-    return _slim(item), _check_one(config, item)
+    return (_slim(item), _check_one(config, item)), digest(raw)
+
+
+def _yaml_error(exc: SourceError) -> Diagnostic:
+    return Diagnostic(exc.path, exc.line, exc.column, Severity.ERROR, "", exc.message, "yaml")
+
+
+def _check_cached(config: Config, found: list[Path], root: Path, workers: int | None) -> list[_Checked]:
+    """`_check_files`, answering from the check cache for every file it holds, storing the rest."""
+    store = CheckCache.open(root, _config_salt(config))
+    if store is None:
+        return _check_files(config, found, root, workers)
+    results: dict[int, _Checked] = {}
+    missed: list[int] = []
+    for index, path in enumerate(found):
+        hit = _from_cache(store, config, path, root)
+        if hit is None:
+            missed.append(index)
+        else:
+            results[index] = hit
+    checked = _check_all(config, [found[i] for i in missed], root, workers)
+    for index, ((item, diagnostics), file_digest) in zip(missed, checked, strict=True):
+        results[index] = (item, diagnostics)
+        display = _relative(found[index], root)
+        owner = repository_for(config, display)
+        if file_digest is not None and owner is not None:
+            source = item.source if item is not None else None
+            store.put(store.key(display, repr(owner), file_digest), encode_checked(source, diagnostics))
+    store.close()
+    return [results[index] for index in range(len(found))]
+
+
+def _from_cache(store: CheckCache, config: Config, path: Path, root: Path) -> _Checked | None:
+    display = _relative(path, root)
+    owner = repository_for(config, display)
+    if owner is None:
+        return None
+    try:
+        value = store.get(store.key(display, repr(owner), digest(read_bytes(path, display))))
+    except SourceError:
+        return None  # checked afresh, which says what is wrong
+    if value is None:
+        return None
+    source, diagnostics = decode_checked(value, display)
+    return (None if source is None else _merge(config, owner[0], owner[1], source)), diagnostics
+
+
+def _config_salt(config: Config) -> bytes:
+    """What every file's answer depends on in doiac.yaml: its defaults, and where they sit in it."""
+    source = config.source
+    where = (source.data, sorted(source.positions.items())) if source is not None else None
+    return repr((config.path, config.defaults, where)).encode()
 
 
 def _slim(item: _Merged) -> _Merged:
@@ -237,13 +306,14 @@ def run(
     strict: bool = False,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    cache: bool = False,
 ) -> Validated:
     """`doiac validate`: check the DOI files offline; with `strict`, warnings (documentation rules)
     count as errors, advice never does. `select` and `ignore` name rules, as ruff's do."""
     if unknown := unknown_rules([*select, *ignore]):
         raise UsageError(f"no such rule: {', '.join(unknown)} (`doiac validate --rules` lists them)")
     config = open_config(config_path)
-    desired = read_desired(config, paths)
+    desired = read_desired(config, paths, cache=cache)
     # The command line's --select replaces the config's; its --ignore adds to it (as ruff's).
     diagnostics = tuple(selected(desired.diagnostics, select or config.select, (*config.ignore, *ignore)))
     if strict:
@@ -253,9 +323,9 @@ def run(
     return Validated(diagnostics, desired.files)
 
 
-def valid_desired(config: Config) -> Desired:
+def valid_desired(config: Config, *, cache: bool = False) -> Desired:
     """The desired records, or InvalidFilesError: invalid files stop a plan before any request."""
-    desired = read_desired(config)
+    desired = read_desired(config, cache=cache)
     errors = tuple(d for d in desired.diagnostics if d.severity is Severity.ERROR)
     if errors:
         raise InvalidFilesError(errors)
