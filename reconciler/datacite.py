@@ -241,19 +241,27 @@ class DataCiteClient:
             "client-id": client_id, "page[cursor]": "1", "page[size]": page_size, "detail": "true",
             "affiliation": "true", "publisher": "true", "disable-facets": "true",
         }  # fmt: skip
-        path = "/dois"
         seen_cursors: set[str] = set()
+        body = self._page("/dois", params)
         while True:
-            response = self._checked("GET", path, {200}, params=params)
-            body = _json(response, "GET", path)
-            yield from body.get("data", [])
+            data = body.get("data") or []
             following = (body.get("links") or {}).get("next")
-            if not following or not body.get("data"):
+            ahead = None
+            if following and data:
+                if following in seen_cursors:
+                    raise ApiError(
+                        "GET", following, 200, [], "the list's next page repeats a page already read"
+                    )
+                seen_cursors.add(following)
+                # The next page is read while this one is compared: the wait for DataCite overlaps it.
+                ahead = _Ahead(self._page, _relative(following, self.base_url), None)
+            yield from data
+            if ahead is None:
                 return
-            if following in seen_cursors:
-                raise ApiError("GET", following, 200, [], "the list's next page repeats a page already read")
-            seen_cursors.add(following)
-            path, params = _relative(following, self.base_url), None
+            body = ahead.result()
+
+    def _page(self, path: str, params: dict[str, Any] | None) -> dict[str, Any]:
+        return _json(self._checked("GET", path, {200}, params=params), "GET", path)
 
     def create(self, attributes: dict[str, Any]) -> tuple[int, dict[str, Any] | list[dict[str, Any]]]:
         """POST /dois: (201, the record as saved, or {} when the answer lacks it) or (422, DataCite's errors)."""
@@ -281,6 +289,35 @@ class DataCiteClient:
             return response.status_code, _data(response)
         except ApiError:  # the write landed; an answer without the record is read back by GET
             return response.status_code, {}
+
+
+class _Ahead:
+    """One call run in a daemon thread while the caller goes on; `result()` waits for it.
+
+    A daemon, and a wait that wakes every fifth of a second: Ctrl-C is seen at once, and an
+    interrupted run does not wait at exit for a read nobody will use.
+    """
+
+    def __init__(self, call: Callable[..., dict[str, Any]], *args: Any) -> None:
+        self._done = threading.Event()
+        self._value: dict[str, Any] = {}
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, args=(call, args), daemon=True, name="doiac-list-ahead").start()
+
+    def _run(self, call: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> None:
+        try:
+            self._value = call(*args)
+        except BaseException as exc:  # handed to the caller, who sees it as if it had made the call
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def result(self) -> dict[str, Any]:
+        while not self._done.wait(0.2):
+            pass
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 _BULKY = frozenset({

@@ -180,39 +180,42 @@ def _check_cached(config: Config, found: list[Path], root: Path, workers: int | 
     store = CheckCache.open(root, _config_salt(config))
     if store is None:
         return _check_files(config, found, root, workers)
+    names = _displays(found, root)
+    owners = [repository_for(config, name) for name in names]
+    keys: dict[int, bytes] = {}
+    for index, (path, name, owner) in enumerate(zip(found, names, owners, strict=True)):
+        try:
+            if owner is not None:
+                keys[index] = store.key(name, repr(owner), digest(read_bytes(path, name)))
+        except SourceError:
+            pass  # checked afresh, which says what is wrong
+    values = store.get_many(list(keys.values()))
     results: dict[int, _Checked] = {}
-    missed: list[int] = []
-    for index, path in enumerate(found):
-        hit = _from_cache(store, config, path, root)
-        if hit is None:
-            missed.append(index)
-        else:
-            results[index] = hit
+    for index, key in keys.items():
+        owner = owners[index]
+        if key in values and owner is not None:
+            source, diagnostics = decode_checked(values[key], names[index])
+            results[index] = (None if source is None else _merge(config, *owner, source)), diagnostics
+    missed = [index for index in range(len(found)) if index not in results]
     checked = _check_all(config, [found[i] for i in missed], root, workers)
     for index, ((item, diagnostics), file_digest) in zip(missed, checked, strict=True):
         results[index] = (item, diagnostics)
-        display = _relative(found[index], root)
-        owner = repository_for(config, display)
+        owner = owners[index]
         if file_digest is not None and owner is not None:
             source = item.source if item is not None else None
-            store.put(store.key(display, repr(owner), file_digest), encode_checked(source, diagnostics))
+            store.put(store.key(names[index], repr(owner), file_digest), encode_checked(source, diagnostics))
     store.close()
     return [results[index] for index in range(len(found))]
 
 
-def _from_cache(store: CheckCache, config: Config, path: Path, root: Path) -> _Checked | None:
-    display = _relative(path, root)
-    owner = repository_for(config, display)
-    if owner is None:
-        return None
-    try:
-        value = store.get(store.key(display, repr(owner), digest(read_bytes(path, display))))
-    except SourceError:
-        return None  # checked afresh, which says what is wrong
-    if value is None:
-        return None
-    source, diagnostics = decode_checked(value, display)
-    return (None if source is None else _merge(config, owner[0], owner[1], source)), diagnostics
+def _displays(found: list[Path], root: Path) -> list[str]:
+    """`_relative` of each path, the root resolved once rather than once a file."""
+    base = os.path.join(str(root.resolve()), "")
+    names = []
+    for path in found:
+        absolute = os.path.abspath(path)
+        names.append(absolute[len(base) :] if absolute.startswith(base) else _relative(path, root))
+    return [name.replace(os.sep, "/") for name in names]
 
 
 def _config_salt(config: Config) -> bytes:

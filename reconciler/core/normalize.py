@@ -105,19 +105,26 @@ def _server_owned(record: Record) -> Record:
     return {k: v for k, v in record.items() if k not in SERVER_OWNED}
 
 
-def _is_empty(value: Any) -> bool:
-    # An empty string is not "nothing": DataCite stores it as sent and shows it.
-    return value is None or (type(value) in (list, dict) and not value)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _drop_empty(value: Any) -> Any:
-    # Exact type checks, not ABCs: this walks every value of every record of a plan.
+    # This walks every value of every record of a plan: scalars, most values, are passed by an
+    # exact type test without a call, and a mapping is rebuilt in one pass. An empty string is
+    # not "nothing": DataCite stores it as sent and shows it.
     kind = type(value)
-    if kind is dict or (kind is not list and isinstance(value, Mapping)):
-        cleaned = {k: _drop_empty(v) for k, v in value.items()}
-        return {k: v for k, v in cleaned.items() if not _is_empty(v)}
     if kind is list:
-        return [_drop_empty(v) for v in value]
+        return [v if type(v) in _SCALARS else _drop_empty(v) for v in value]
+    if kind is dict or (kind not in _SCALARS and isinstance(value, Mapping)):
+        cleaned = {}
+        for key, item in value.items():
+            if item is None:
+                continue
+            kept = item if type(item) in _SCALARS else _drop_empty(item)
+            if not kept and type(kept) in (list, dict):
+                continue
+            cleaned[key] = kept
+        return cleaned
     return value
 
 
