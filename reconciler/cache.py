@@ -27,6 +27,7 @@ import stat
 import sys
 import time
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from .model import Diagnostic, Position, Severity, SourceFile
@@ -38,6 +39,7 @@ FORMAT = b"doiac-check-cache-1"
 _SIDE_FILES = ("-journal", "-wal", "-shm")
 KEEP_DAYS = 30
 _CHUNK = 500
+_SHARED_LENGTH = 40
 """Keys per query: below SQLite's oldest limit of 999 bound values."""
 """An entry no run has used for this many days is dropped (files renamed, edited or deleted)."""
 
@@ -185,9 +187,14 @@ def encode_checked(source: SourceFile | None, diagnostics: list[Diagnostic]) -> 
     return json.dumps(value, separators=(",", ":")).encode()
 
 
+def _shared_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A decoded mapping whose keys and short string values are held once, as the reader holds them."""
+    return {intern(k): intern(v) if type(v) is str and len(v) <= _SHARED_LENGTH else v for k, v in pairs}
+
+
 def decode_checked(value: bytes, name: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     """The inverse of `encode_checked`."""
-    loaded = json.loads(value)
+    loaded = json.loads(value, object_pairs_hook=_shared_pairs)
     diagnostics = [
         Diagnostic(path, line, column, Severity(severity), pointer, message, rule, key)
         for path, line, column, severity, pointer, message, rule, key in loaded["diagnostics"]

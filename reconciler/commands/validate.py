@@ -194,7 +194,7 @@ def _check_cached(config: Config, found: list[Path], root: Path, workers: int | 
     for index, key in keys.items():
         owner = owners[index]
         if key in values and owner is not None:
-            source, diagnostics = decode_checked(values[key], names[index])
+            source, diagnostics = decode_checked(values.pop(key), names[index])
             results[index] = (None if source is None else _merge(config, *owner, source)), diagnostics
     missed = [index for index in range(len(found)) if index not in results]
     checked = _check_all(config, [found[i] for i in missed], root, workers)
