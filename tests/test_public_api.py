@@ -24,7 +24,7 @@ def test_importing_the_package_loads_no_heavy_module() -> None:
     """`import reconciler` (and `doiac --help`) must not pay for httpx, jsonschema or the sandbox."""
     code = (
         "import sys, reconciler, reconciler.cli; heavy = ('httpx', 'jsonschema', 'language_tags', 'starlette',"
-        " 'lxml', 'idutils', 'reconciler.sandbox.app'); print(sorted(m for m in heavy if m in sys.modules))"
+        " 'lxml', 'idutils', 'pycountry', 'reconciler.sandbox.app'); print(sorted(m for m in heavy if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60

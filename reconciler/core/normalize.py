@@ -18,12 +18,11 @@ validate` already warns that it is not a BCP 47 tag.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-import pycountry
 
 # What DataCite sets or derives itself; never part of a comparison (reference §2.2, §2.5).
 SERVER_OWNED = frozenset(
@@ -230,12 +229,15 @@ _LOC_NAMES: dict[str, str] = {
 }  # fmt: skip
 
 
+def _languages() -> Any:
+    """pycountry's languages, imported on first use: its data costs a command that never plans 20 ms."""
+    return importlib.import_module("pycountry").languages
+
+
 @functools.lru_cache(maxsize=1)
 def _english_names() -> dict[str, str]:
     """ISO 639-2 English name → two-letter code, for every language that has one."""
-    names = {
-        language.name: language.alpha_2 for language in pycountry.languages if hasattr(language, "alpha_2")
-    }
+    names = {language.name: language.alpha_2 for language in _languages() if hasattr(language, "alpha_2")}
     names = {name: code for name, code in names.items() if code not in _LOC_NAMES and code != "sh"}
     return {**names, **{name: code for code, name in _LOC_NAMES.items()}}
 
@@ -258,9 +260,10 @@ def two_letter_code(language: str) -> str | None:
         code = _LOC_DIFFERENCES[head]
         return code if code is not None and code != language else None
     if len(head) == 2:
-        found = pycountry.languages.get(alpha_2=head)
+        found = _languages().get(alpha_2=head)
     else:
-        found = pycountry.languages.get(alpha_3=head) or pycountry.languages.get(bibliographic=head)
+        languages = _languages()
+        found = languages.get(alpha_3=head) or languages.get(bibliographic=head)
     code = getattr(found, "alpha_2", None)
     return code if isinstance(code, str) and code != language else None
 
