@@ -10,10 +10,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bench_apply, bench_import, bench_long_lists, bench_plan, bench_sandbox, bench_validate
+from bench import (
+    bench_apply,
+    bench_cache,
+    bench_import,
+    bench_long_lists,
+    bench_plan,
+    bench_sandbox,
+    bench_validate,
+)
 
 BENCHES = {
     "validate": bench_validate,
+    "cache": bench_cache,
     "sandbox": bench_sandbox,
     "plan": bench_plan,
     "apply": bench_apply,
