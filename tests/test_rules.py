@@ -21,6 +21,7 @@ from reconciler.core.rules import (
     languages,
     name_identifiers,
     opaque_suffix,
+    padded_values,
     publisher_identifier,
     related_identifiers,
     run_record_rules,
@@ -224,3 +225,16 @@ def test_rights_text_over_2000_characters_is_refused() -> None:
         "rights-length",
     )
     assert "DataCite refuses more than 2,000 (422)" in found.message
+
+
+def test_padded_values_point_at_each_padded_string_and_only_those() -> None:
+    record = {
+        "titles": [{"title": "clean"}, {"title": "tab\t"}],
+        "a/b~c": " key with pointer characters",
+        "subjects": [["nested", "\u00a0no-break space"]],
+        "descriptions": [{"description": "Ends with a block scalar's newline\n"}],
+        "sizes": ["", "1 MB"],
+    }
+    found = {d.pointer: d.message for d in padded_values(record, CTX)}
+    assert sorted(found) == ["/a~1b~0c", "/subjects/0/1", "/titles/1/title"]
+    assert found["/titles/1/title"] == "'tab\\t' has leading or trailing white space"

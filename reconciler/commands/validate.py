@@ -64,7 +64,7 @@ def read_desired(
     a file whose bytes, path, configuration and doiac version are unchanged since a run that
     checked it is not parsed or checked again (`.doiac/cache.sqlite`).
     """
-    root = Path(config.root)
+    root = Path(config.root).resolve()
     starts = list(paths) or [root / repo.path for repo in config.repositories]
     found, skipped = find_yaml_files(starts, root)
     diagnostics: set[Diagnostic] = set()
@@ -209,8 +209,8 @@ def _check_cached(config: Config, found: list[Path], root: Path, workers: int | 
 
 
 def _displays(found: list[Path], root: Path) -> list[str]:
-    """`_relative` of each path, the root resolved once rather than once a file."""
-    base = os.path.join(str(root.resolve()), "")
+    """`_relative` of each path, without a Path object per file."""
+    base = os.path.join(str(root), "")
     names = []
     for path in found:
         absolute = os.path.abspath(path)
@@ -236,9 +236,10 @@ def _slim(item: _Merged) -> _Merged:
 
 
 def _relative(path: Path, root: Path) -> str:
+    """`path` relative to `root`, which is resolved (once, by `read_desired`: not once a file)."""
     absolute = Path(os.path.abspath(path))
     try:
-        return absolute.relative_to(root.resolve()).as_posix()
+        return absolute.relative_to(root).as_posix()
     except ValueError:
         return absolute.as_posix()
 

@@ -157,8 +157,11 @@ def check_scheme_identifier(scheme: str, value: str) -> Diagnostic | None:
 _WELL_FORMED_LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 
 
+@functools.lru_cache(maxsize=4096)
 def check_language(tag: str) -> Diagnostic | None:
-    """A language that is not a BCP 47 tag, and what DataCite will store instead (reference §2.8.4)."""
+    """A language that is not a BCP 47 tag, and what DataCite will store instead (reference §2.8.4).
+
+    Remembered per tag: thousands of files repeat the same few languages."""
     if importlib.import_module("language_tags").tags.check(tag):
         return None
     invalid = f"{tag!r} is not a valid BCP 47 language tag (e.g. en, de-CH, zh-Hant)"

@@ -8,7 +8,7 @@ trust shapes (but never that optional keys are present).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -349,15 +349,31 @@ def coordinates(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnos
                     )
 
 
-def _strings(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield pointer, value
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _strings(item, f"{pointer}/{escape_pointer_token(str(key))}")
+def _padded(value: Any, parts: list[str]) -> Iterator[tuple[str, str]]:
+    """(pointer, text) of each string under `value` with white space at either end.
+
+    It walks every value of every file, so a string is tested where it is met, without a call,
+    and a pointer is built only for a padded one.
+    """
+    items: Iterable[tuple[Any, Any]]
+    if isinstance(value, Mapping):
+        items = value.items()
     elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{pointer}/{index}")
+        items = enumerate(value)
+    else:
+        return
+    for key, item in items:
+        if isinstance(item, str):
+            if item and (item[0].isspace() or item[-1].isspace()):
+                yield "".join(f"/{part}" for part in (*parts, _token(key))), item
+        elif isinstance(item, Mapping | list):
+            parts.append(_token(key))
+            yield from _padded(item, parts)
+            parts.pop()
+
+
+def _token(key: Any) -> str:
+    return escape_pointer_token(key) if type(key) is str else str(key)
 
 
 _DESCRIPTION = re.compile(r"^/descriptions/\d+/description$")
@@ -368,8 +384,8 @@ def padded_values(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagn
 
     Descriptions are exempt: a YAML block scalar (`|`) ends them with a newline, harmlessly.
     """
-    for pointer, text in _strings(record, ""):
-        if text != text.strip() and not _DESCRIPTION.match(pointer):
+    for pointer, text in _padded(record, []):
+        if not _DESCRIPTION.match(pointer):
             yield Diagnostic(
                 severity=Severity.WARNING,
                 pointer=pointer,
