@@ -17,6 +17,7 @@ from bench import (
     bench_long_lists,
     bench_plan,
     bench_sandbox,
+    bench_scale,
     bench_validate,
 )
 
@@ -28,6 +29,7 @@ BENCHES = {
     "apply": bench_apply,
     "long-lists": bench_long_lists,
     "import": bench_import,
+    "scale": bench_scale,
 }
 
 
