@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.core.compare import desired_digest, fingerprint, is_in_sync
+from reconciler.core.compare import desired_digest, digest, fingerprint, is_in_sync
 from reconciler.core.payload import payload_digest, request_attributes
 from reconciler.core.planner import confirmations, make_change, make_plan, plan_listed, replan
 from reconciler.model import (
@@ -54,6 +54,18 @@ def test_fingerprint_ignores_updated_but_not_metadata() -> None:
     assert fingerprint(base) == fingerprint(dataclasses.replace(base, updated="2030-01-01T00:00:00.000Z"))
     assert fingerprint(base) != fingerprint(live(titles=[{"title": "U"}]))
     assert fingerprint(base) != fingerprint(live(state="registered"))
+
+
+def test_desired_digest_is_the_digest_of_the_sorted_rows_hashed_row_by_row() -> None:
+    """Saved plans made before the digest was streamed still match: the digest is the same value."""
+    records = [
+        desired(),
+        desired(doi="10.80000/aaaa-0000", titles=[{"title": "Ü ✓"}]),
+        desired(state="draft"),
+    ]
+    rows = sorted((r.doi, r.state, r.url, r.repository, r.attributes) for r in records)
+    assert desired_digest(records) == digest(rows)
+    assert desired_digest([]) == digest([])
 
 
 def test_desired_digest_moves_with_any_record() -> None:
