@@ -14,7 +14,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
@@ -53,16 +53,14 @@ except ImportError:  # pragma: no cover - the pure-Python parser yields the same
 _PARSER = YAML(typ="safe", pure=False)
 
 
-def _events(text: str) -> Iterator[Event]:
+def _events(text: str) -> Callable[[], Event]:
+    """The parser's next-event function: called directly, without a generator around each event
+    (a Python frame per event was a fifth of a parse worker's time)."""
     if _CParser is None or _PARSER.Parser is not _CParser:  # pragma: no cover - benchmarks swap _PARSER
-        yield from _PARSER.parse(text)
-        return
-    parser = _CParser(text)
-    while True:
-        event = parser.get_event()
-        yield event
-        if isinstance(event, StreamEndEvent):
-            return
+        pure: Callable[[], Event] = iter(_PARSER.parse(text)).__next__
+        return pure
+    get_event: Callable[[], Event] = _CParser(text).get_event
+    return get_event
 
 
 # YAML 1.2 core schema resolution of plain scalars. Everything else (dates included) stays a
@@ -174,15 +172,13 @@ class _Composer:
         mark = event.start_mark
         return SourceError(self.name, mark.line + 1, mark.column + 1, message)
 
-    def compose(self, events: Iterable[Event]) -> Any:
-        stream = iter(events)
+    def compose(self, stream: Callable[[], Event]) -> Any:
+        """The document of the event stream that `stream` (the parser's next-event function) gives."""
         documents = 0
         value: Any = None
-        for event in stream:
+        while not isinstance(event := stream(), StreamEndEvent):
             if isinstance(event, StreamStartEvent | DocumentEndEvent):
                 continue
-            if isinstance(event, StreamEndEvent):
-                break
             if isinstance(event, DocumentStartEvent):
                 documents += 1
                 if documents > 1:
@@ -194,7 +190,7 @@ class _Composer:
         return value
 
     def _node(
-        self, event: Event, stream: Iterator[Event], pointer: str, key: Event | None, depth: int
+        self, event: Event, stream: Callable[[], Event], pointer: str, key: Event | None, depth: int
     ) -> Any:
         mark = event.start_mark
         key_mark = key.start_mark if key is not None else mark
@@ -214,19 +210,16 @@ class _Composer:
             raise self._fail(event, f"tag {_tag(event.tag)} is not allowed in DOI files")  # type: ignore[attr-defined]
         if isinstance(event, SequenceStartEvent):
             items: list[Any] = []
-            for item in stream:
-                if isinstance(item, SequenceEndEvent):
-                    return items
+            while not isinstance(item := stream(), SequenceEndEvent):
                 items.append(self._node(item, stream, f"{pointer}/{len(items)}", None, depth + 1))
+            return items
         if isinstance(event, MappingStartEvent):
             return self._mapping(stream, pointer, depth)
         raise self._fail(event, "unexpected YAML structure")  # pragma: no cover - parser guarantees balance
 
-    def _mapping(self, stream: Iterator[Event], pointer: str, depth: int) -> dict[str, Any]:
+    def _mapping(self, stream: Callable[[], Event], pointer: str, depth: int) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
-        for item in stream:
-            if isinstance(item, MappingEndEvent):
-                break
+        while not isinstance(item := stream(), MappingEndEvent):
             if not isinstance(item, ScalarEvent):
                 raise self._fail(item, "a mapping key must be a plain word, not a list or mapping")
             if item.anchor:
@@ -236,7 +229,7 @@ class _Composer:
             if name in mapping:
                 first = self.positions[child]
                 raise self._fail(item, f"duplicate key {name!r} (first at line {first.key_line})")
-            mapping[name] = self._node(next(stream), stream, child, item, depth + 1)
+            mapping[name] = self._node(stream(), stream, child, item, depth + 1)
         return mapping
 
     def _scalar(self, event: ScalarEvent) -> Any:

@@ -349,7 +349,7 @@ def coordinates(record: Mapping[str, Any], ctx: RuleContext) -> Iterator[Diagnos
                     )
 
 
-def _padded(value: Any, parts: list[str]) -> Iterator[tuple[str, str]]:
+def _padded(value: Any, parts: list[Any]) -> Iterator[tuple[str, str]]:
     """(pointer, text) of each string under `value` with white space at either end.
 
     It walks every value of every file, so a string is tested where it is met, without a call,
@@ -363,17 +363,17 @@ def _padded(value: Any, parts: list[str]) -> Iterator[tuple[str, str]]:
     else:
         return
     for key, item in items:
-        if isinstance(item, str):
-            if item and (item[0].isspace() or item[-1].isspace()):
-                yield "".join(f"/{part}" for part in (*parts, _token(key))), item
-        elif isinstance(item, Mapping | list):
-            parts.append(_token(key))
+        kind = type(item)
+        if kind is dict or kind is list or (kind is not str and isinstance(item, Mapping | list)):
+            parts.append(key)
             yield from _padded(item, parts)
             parts.pop()
+        elif isinstance(item, str) and item and (item[0].isspace() or item[-1].isspace()):
+            yield "".join(f"/{_token(part)}" for part in (*parts, key)), item
 
 
 def _token(key: Any) -> str:
-    return escape_pointer_token(key) if type(key) is str else str(key)
+    return escape_pointer_token(key) if isinstance(key, str) else str(key)
 
 
 _DESCRIPTION = re.compile(r"^/descriptions/\d+/description$")
