@@ -210,3 +210,14 @@ def test_no_cache_on_the_command_line_reads_and_writes_no_cache(repo: Repo) -> N
     result = CliRunner().invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
     assert len(rows(repo)) == 1
+
+
+def test_answers_are_read_a_batch_at_a_time(
+    repo: Repo, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_files(repo)
+    cold = desired(repo)
+    monkeypatch.setattr(validate_module, "_CACHE_BATCH", 1)
+    parses.clear()
+    assert desired(repo) == cold
+    assert parses == []
