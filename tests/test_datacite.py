@@ -135,6 +135,25 @@ def test_a_list_whose_cursor_never_advances_stops() -> None:
         list(dc.list_dois(client_id="example.repo"))
 
 
+def test_a_failure_of_the_page_read_ahead_is_raised_where_that_page_is_reached() -> None:
+    """The next page is read in a thread while this one is compared; its failure is the caller's."""
+    first = {
+        "data": [{"id": "10.80000/a"}, {"id": "10.80000/b"}],
+        "links": {"next": "https://api.example.invalid/dois?page%5Bcursor%5D=2"},
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("page[cursor]") == "2":
+            return httpx.Response(403, json={"errors": [{"title": "page two is refused"}]})
+        return httpx.Response(200, json=first)
+
+    dc, _ = mock(answer)
+    pages = dc.list_dois(client_id="example.repo")
+    assert [next(pages)["id"], next(pages)["id"]] == ["10.80000/a", "10.80000/b"]
+    with pytest.raises(ApiError, match="403: page two is refused"):
+        next(pages)
+
+
 def test_403_and_object_shaped_errors() -> None:
     dc, _ = mock(lambda request: httpx.Response(403, json={"errors": {"title": "You are not authorized"}}))
     with pytest.raises(ApiError, match="403: You are not authorized"):
