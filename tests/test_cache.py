@@ -221,3 +221,36 @@ def test_answers_are_read_a_batch_at_a_time(
     parses.clear()
     assert desired(repo) == cold
     assert parses == []
+
+
+def test_a_doiac_folder_that_is_a_link_or_a_file_is_not_used(
+    repo: Repo, parses: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A pull request can commit `.doiac` as a link to a folder outside the repository."""
+    repo.write("dois/10.80000/3mfp-6m52.yaml", FINDABLE)
+    outside = tmp_path_factory.mktemp("outside-folder")
+    (repo.root / FOLDER).symlink_to(outside, target_is_directory=True)
+    assert len(desired(repo).records) == 1
+    assert len(desired(repo).records) == 1
+    assert list(outside.iterdir()) == [], "nothing was written through the link"
+    (repo.root / FOLDER).unlink()
+    (repo.root / FOLDER).write_text("a file where the folder would be\n")
+    assert len(desired(repo).records) == 1
+    assert len(parses) == 3, "no run used a cache"
+
+
+def test_a_key_that_is_not_doiac_s_turns_the_cache_off(repo: Repo, parses: list[str]) -> None:
+    repo.write("dois/10.80000/3mfp-6m52.yaml", FINDABLE)
+    key = Path(os.environ["XDG_CACHE_HOME"]) / "doiac" / "cache.key"
+    key.parent.mkdir(parents=True, exist_ok=True)
+    saved = key.read_bytes() if key.exists() else None
+    key.write_bytes(b"short")
+    try:
+        desired(repo)
+        desired(repo)
+    finally:
+        key.unlink()
+        if saved is not None:
+            key.write_bytes(saved)
+    assert len(parses) == 2
+    assert not (repo.root / FOLDER / FILENAME).exists()
