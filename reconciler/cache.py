@@ -3,8 +3,9 @@ parsed or checked again.
 
 An entry is keyed by a digest of everything its answer depends on: the file's bytes and path, the
 validation code and schemas (`code_version`), the versions of the installed libraries, and the
-configuration that merges defaults under the file (the caller's `salt` and the key's `context`). Nothing is trusted across
-versions, and deleting `.doiac/cache.sqlite` at any time only costs one cold run.
+configuration that merges defaults under the file (the caller's `salt` and the key's `context`).
+Nothing is trusted across versions, and deleting `.doiac/cache.sqlite` at any time only costs one
+cold run.
 
 The cache sits in the work tree, which a pull request controls. Each entry therefore carries an
 HMAC under a secret kept outside the repository (`$XDG_CACHE_HOME/doiac/cache.key`, created on
@@ -30,6 +31,7 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
+from .files import shared_text
 from .model import Diagnostic, Position, Severity, SourceFile
 from .schemas import schema_dir
 
@@ -38,10 +40,9 @@ FILENAME = "cache.sqlite"
 FORMAT = b"doiac-check-cache-1"
 _SIDE_FILES = ("-journal", "-wal", "-shm")
 KEEP_DAYS = 30
-_CHUNK = 500
-_SHARED_LENGTH = 40
-"""Keys per query: below SQLite's oldest limit of 999 bound values."""
 """An entry no run has used for this many days is dropped (files renamed, edited or deleted)."""
+_CHUNK = 500
+"""Keys per query: below SQLite's oldest limit of 999 bound values."""
 
 
 def digest(raw: bytes) -> bytes:
@@ -102,7 +103,6 @@ class CheckCache:
         self._salt = salt
         self._new: dict[bytes, bytes] = {}
         self._used: list[bytes] = []
-        self.hits = 0
 
     @classmethod
     def open(cls, root: Path, salt: bytes) -> CheckCache | None:
@@ -152,7 +152,6 @@ class CheckCache:
         except sqlite3.Error:
             return {}
         self._used.extend(found)
-        self.hits += len(found)
         return found
 
     def put(self, key: bytes, value: bytes) -> None:
@@ -189,7 +188,7 @@ def encode_checked(source: SourceFile | None, diagnostics: list[Diagnostic]) -> 
 
 def _shared_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A decoded mapping whose keys and short string values are held once, as the reader holds them."""
-    return {intern(k): intern(v) if type(v) is str and len(v) <= _SHARED_LENGTH else v for k, v in pairs}
+    return {intern(k): shared_text(v) if type(v) is str else v for k, v in pairs}
 
 
 def decode_checked(value: bytes, name: str) -> tuple[SourceFile | None, list[Diagnostic]]:

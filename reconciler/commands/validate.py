@@ -182,7 +182,7 @@ def _check_cached(config: Config, found: list[Path], root: Path, workers: int | 
     store = CheckCache.open(root, _config_salt(config))
     if store is None:
         return _check_files(config, found, root, workers)
-    names = _displays(found, root)
+    names = [_relative(path, root) for path in found]
     owners = [repository_for(config, name) for name in names]
     keys: dict[int, bytes] = {}
     for index, (path, name, owner) in enumerate(zip(found, names, owners, strict=True)):
@@ -213,16 +213,6 @@ def _check_cached(config: Config, found: list[Path], root: Path, workers: int | 
     return [results[index] for index in range(len(found))]
 
 
-def _displays(found: list[Path], root: Path) -> list[str]:
-    """`_relative` of each path, without a Path object per file."""
-    base = os.path.join(str(root), "")
-    names = []
-    for path in found:
-        absolute = os.path.abspath(path)
-        names.append(absolute[len(base) :] if absolute.startswith(base) else _relative(path, root))
-    return [name.replace(os.sep, "/") for name in names]
-
-
 def _config_salt(config: Config) -> bytes:
     """What every file's answer depends on in doiac.yaml: its defaults, and where they sit in it."""
     source = config.source
@@ -241,12 +231,12 @@ def _slim(item: _Merged) -> _Merged:
 
 
 def _relative(path: Path, root: Path) -> str:
-    """`path` relative to `root`, which is resolved (once, by `read_desired`: not once a file)."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(root).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    """`path` relative to `root`, which is resolved (once, by `read_desired`: not once a file),
+    in POSIX form; by string, not by Path objects: this runs for every file of every run."""
+    absolute = os.path.abspath(path)
+    base = os.path.join(root, "")
+    shown = absolute[len(base) :] if absolute.startswith(base) else absolute
+    return shown.replace(os.sep, "/")
 
 
 def _merge(config: Config, index: int, repository: Repository, source: SourceFile) -> _Merged:
