@@ -47,7 +47,7 @@ def test_create_then_update_then_hide(tmp_path: Path) -> None:
         [outcome] = _apply(client, create)
         assert (outcome.status, outcome.message) == ("done", "created, published")
         assert all(f.result is FieldResult.APPLIED for f in outcome.fields)
-        renamed = dataclasses.replace(RECORD, attributes={**META, "titles": [{"title": "U"}]}, state="registered",
+        renamed = RECORD.replace(attributes={**META, "titles": [{"title": "U"}]}, state="registered",
                                       url="https://data.example.org/tombstone/1")  # fmt: skip
         change = make_change(renamed, _current(client))
         assert change is not None
@@ -67,7 +67,7 @@ def test_an_already_taken_create_is_replanned_never_duplicated(
 ) -> None:
     with sandbox(tmp_path, CONFIG) as (_, clients):
         client = clients[REPO.id]
-        assert client.create(create_payload(dataclasses.replace(RECORD, attributes=existing)))[0] == 201
+        assert client.create(create_payload(RECORD.replace(attributes=existing)))[0] == 201
         create = make_change(RECORD, None)
         assert create is not None
         [outcome] = _apply(client, create)
@@ -76,7 +76,7 @@ def test_an_already_taken_create_is_replanned_never_duplicated(
 
 
 def test_a_refusal_names_datacites_reason(tmp_path: Path) -> None:
-    elsewhere = dataclasses.replace(RECORD, url="https://elsewhere.example.com/1")
+    elsewhere = RECORD.replace(url="https://elsewhere.example.com/1")
     with sandbox(tmp_path, CONFIG) as (_, clients):
         create = make_change(elsewhere, None)
         assert create is not None
@@ -87,13 +87,13 @@ def test_a_refusal_names_datacites_reason(tmp_path: Path) -> None:
 
 
 def test_an_ignored_event_is_a_failure(tmp_path: Path) -> None:
-    draft = dataclasses.replace(RECORD, state="draft")
+    draft = RECORD.replace(state="draft")
     with sandbox(tmp_path, CONFIG) as (_, clients):
         client = clients[REPO.id]
         assert client.create(create_payload(draft))[0] == 201
         # `hide` from draft is not a transition: DataCite answers 200 and leaves the state alone.
         wrong = Change(DOI, Action.HIDE, REPO.id, RECORD.path, "draft", "registered", event="hide")
-        [outcome] = _apply(client, wrong, record=dataclasses.replace(RECORD, state="registered"))
+        [outcome] = _apply(client, wrong, record=RECORD.replace(state="registered"))
     assert (outcome.status, outcome.message) == (
         "failed", "DataCite ignored the hide event: the DOI is draft, not registered"
     )  # fmt: skip
@@ -103,7 +103,7 @@ def test_a_field_datacite_trims_is_reported_as_rewritten(tmp_path: Path) -> None
     # DataCite's permit list drops affiliations inside relatedItems' creators without a word (§2.8.9).
     item = {"relationType": "IsPublishedIn", "relatedItemType": "Journal", "titles": [{"title": "J"}],
             "creators": [{"name": "Roe, Ann", "affiliation": [{"name": "U"}]}]}  # fmt: skip
-    with_item = dataclasses.replace(RECORD, attributes={**META, "relatedItems": [item]})
+    with_item = RECORD.replace(attributes={**META, "relatedItems": [item]})
     with sandbox(tmp_path, CONFIG) as (_, clients):
         client = clients[REPO.id]
         assert client.create(create_payload(RECORD))[0] == 201
@@ -136,16 +136,14 @@ def test_saved_plans_refuse_what_moved(tmp_path: Path) -> None:
             "the DOI was created on DataCite since the plan was made (create at"
         )
         current = _current(client)
-        renamed = dataclasses.replace(RECORD, attributes={**META, "titles": [{"title": "U"}]})
+        renamed = RECORD.replace(attributes={**META, "titles": [{"title": "U"}]})
         update = make_change(renamed, current)
         assert update is not None
         assert update.fingerprint == fingerprint(current)
         [outcome] = _apply(client, update, record=renamed, saved=True)
         assert outcome.status == "done"
         gone = dataclasses.replace(update, doi="10.80000/gone-0000")
-        [outcome] = _apply(
-            client, gone, record=dataclasses.replace(renamed, doi="10.80000/gone-0000"), saved=True
-        )
+        [outcome] = _apply(client, gone, record=renamed.replace(doi="10.80000/gone-0000"), saved=True)
         assert outcome.message == "the DOI no longer exists on DataCite since the plan was made; plan again"
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.core.crossfile import bare_doi, duplicate_dois, reciprocal_versions
+from reconciler.core.crossfile import bare_doi, cross_file_view, duplicate_dois, reciprocal_versions
 from reconciler.model import Diagnostic, Severity
 
 
@@ -83,3 +83,35 @@ def test_non_doi_and_malformed_relations_are_ignored() -> None:
         "relatedIdentifiers": [rel("HasVersion", "10.80000/v2", "URL"), "junk", rel("HasVersion", 5)],
     }
     assert reciprocal_versions([("v1.yaml", v1), ("v2.yaml", {"doi": "10.80000/v2"})]) == []
+
+
+def test_the_cross_file_view_keeps_what_the_checks_read_where_it_sits() -> None:
+    record = {
+        "doi": "10.80000/v1",
+        "titles": [{"title": "kept out"}],
+        "relatedIdentifiers": [rel("Cites", "10.80000/x"), rel("HasVersion", "10.80000/v2"), "junk"],
+    }
+    view = cross_file_view(record)
+    assert view == {
+        "doi": "10.80000/v1",
+        "relatedIdentifiers": [None, rel("HasVersion", "10.80000/v2"), None],
+    }
+    assert cross_file_view({"titles": []}) == {}
+
+
+@pytest.mark.parametrize("use_view", [False, True])
+def test_checks_over_views_find_what_checks_over_records_find(use_view: bool) -> None:
+    records = [
+        (
+            "v1.yaml",
+            {
+                "doi": "10.80000/v1",
+                "relatedIdentifiers": [rel("Cites", "x"), rel("HasVersion", "10.80000/v2")],
+            },
+        ),
+        ("v2.yaml", {"doi": "10.80000/v2", "publisher": "P"}),
+        ("v3.yaml", {"doi": "10.80000/V2", "relatedIdentifiers": "not a list"}),
+    ]
+    seen = [(path, cross_file_view(record) if use_view else record) for path, record in records]
+    assert [d.pointer for d in reciprocal_versions(seen)] == ["/relatedIdentifiers/1"]
+    assert sorted(d.path for d in duplicate_dois(seen)) == ["v2.yaml", "v3.yaml"]

@@ -184,3 +184,17 @@ def test_parallel_and_serial_reading_agree(repo: Repo) -> None:
         desired_module.PARALLEL_FROM = original
     assert parallel == serial
     assert serial.errors == 4
+    assert len(serial.records) == 9
+
+
+def test_without_records_only_the_diagnostics_are_kept(repo: Repo) -> None:
+    repo.write("dois/10.80000/3mfp-6m52.yaml", FINDABLE)
+    repo.write(
+        "dois/10.80000/0000-0000.yaml", FINDABLE.replace("3mfp-6m52", "0000-0000").replace("Dataset", "X")
+    )
+    config = load_config(repo.config)
+    full, bare = read_desired(config), read_desired(config, records=False)
+    assert [r.doi for r in full.records] == ["10.80000/3mfp-6m52"]
+    assert bare.records == ()
+    assert bare.diagnostics == full.diagnostics
+    assert bare.errors == 1

@@ -159,7 +159,7 @@ def test_notes_only_for_the_fields_that_change() -> None:
         (desired(), None, {"doi": "10.80000/a", **META, "url": "https://data.example.org/a", "event": "publish"}),
         (desired(titles=[{"title": "U"}]), live(), {"titles": [{"title": "U"}]}),
         (desired(), live(subjects=[{"subject": "s"}]), {"subjects": None}),
-        (dataclasses.replace(desired(), url="https://data.example.org/b"), live(state="registered"),
+        (desired().replace(url="https://data.example.org/b"), live(state="registered"),
          {"url": "https://data.example.org/b", "event": "publish"}),
         (desired(state="registered"), live(), {"event": "hide"}),
     ],

@@ -6,7 +6,7 @@ This is the use case behind `doiac validate`, and the first half of `plan`.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import repeat
@@ -15,7 +15,7 @@ from typing import Any
 
 from ..cache import CheckCache, decode_checked, digest, encode_checked
 from ..config import open_config, repository_for
-from ..core.crossfile import duplicate_dois, reciprocal_versions
+from ..core.crossfile import cross_file_view, duplicate_dois, reciprocal_versions
 from ..core.levels import leveled, selected, unknown_rules
 from ..core.rules import RuleContext, run_record_rules
 from ..errors import InvalidFilesError, SourceError, UsageError
@@ -50,6 +50,16 @@ class _Merged:
     repository: Repository
 
 
+@dataclass(frozen=True)
+class _Kept:
+    """What `read_desired` holds of a checked file until every file is read: little, for 100,000."""
+
+    item: _Merged
+    """Its record cut to what the cross-file checks read, its source to the positions they point at."""
+    desired: DesiredRecord | None
+    """The desired record (packed); None when the file has errors or the caller wants no records."""
+
+
 PARALLEL_FROM = 400
 """Below this many files, worker processes cost more to start than they save."""
 _CACHE_BATCH = 1000
@@ -57,14 +67,20 @@ _CACHE_BATCH = 1000
 
 
 def read_desired(
-    config: Config, paths: Sequence[Path] = (), *, workers: int | None = None, cache: bool = False
+    config: Config,
+    paths: Sequence[Path] = (),
+    *,
+    workers: int | None = None,
+    cache: bool = False,
+    records: bool = True,
 ) -> Desired:
     """Validate the DOI files under `paths` (default: every repository's folder).
 
     Files are read and checked in `workers` processes (default: one per CPU) when there are many;
     checks across files (duplicates, reciprocal versions) then run over all of them. With `cache`,
     a file whose bytes, path, configuration and doiac version are unchanged since a run that
-    checked it is not parsed or checked again (`.doiac/cache.sqlite`).
+    checked it is not parsed or checked again (`.doiac/cache.sqlite`). Without `records`, only
+    diagnostics are wanted: no desired record is kept.
     """
     root = Path(config.root).resolve()
     starts = list(paths) or [root / repo.path for repo in config.repositories]
@@ -73,28 +89,32 @@ def read_desired(
     for skip in skipped:
         severity = Severity.ERROR if skip.is_error else Severity.WARNING
         diagnostics.add(Diagnostic(skip.path, 1, 1, severity, "", skip.reason, "file"))
-    merged: list[_Merged] = []
+    kept: list[_Kept] = []
     failed: set[str] = set()
     checked = (
-        _check_cached(config, found, root, workers) if cache else _check_files(config, found, root, workers)
+        _check_cached(config, found, root, workers, records)
+        if cache
+        else _check_files(config, found, root, workers, records)
     )
-    for item, found_diagnostics in checked:
+    for one, found_diagnostics in checked:
         diagnostics.update(found_diagnostics)
-        if item is not None:
-            merged.append(item)
+        if one is not None:
+            kept.append(one)
             # An error may sit in doiac.yaml (a bad default); it still fails every file merging it.
             if any(d.severity is Severity.ERROR for d in found_diagnostics):
-                failed.add(item.source.path)
-    by_path = {item.source.path: item for item in merged}
-    pairs = [(item.source.path, item.record) for item in merged]
+                failed.add(one.item.source.path)
+    by_path = {one.item.source.path: one.item for one in kept}
+    pairs = [(one.item.source.path, one.item.record) for one in kept]
     for diagnostic in [*duplicate_dois(pairs), *reciprocal_versions(pairs)]:
         diagnostics.add(_locate(config, by_path[diagnostic.path], diagnostic))
         if diagnostic.severity is Severity.ERROR:
             failed.add(diagnostic.path)
     if not paths:
         diagnostics.update(_outside(config, root))
-    records = tuple(_desired(item) for item in merged if item.source.path not in failed)
-    return Desired(records, _capped(set(leveled(diagnostics))), len(found))
+    desired = tuple(
+        one.desired for one in kept if one.desired is not None and one.item.source.path not in failed
+    )
+    return Desired(desired, _capped(set(leveled(diagnostics))), len(found))
 
 
 def _outside(config: Config, root: Path) -> list[Diagnostic]:
@@ -138,19 +158,38 @@ def _capped(diagnostics: set[Diagnostic]) -> tuple[Diagnostic, ...]:
 _Checked = tuple["_Merged | None", list[Diagnostic]]
 _Found = tuple[_Checked, "bytes | None"]
 """What checking a file found, and the digest of the bytes it read (None when it read none)."""
+_Held = tuple["_Kept | None", list[Diagnostic]]
+"""What `read_desired` holds of that until every file is read."""
 
 
-def _check_files(config: Config, found: list[Path], root: Path, workers: int | None) -> list[_Checked]:
-    return [checked for checked, _ in _check_all(config, found, root, workers)]
+def _check_files(
+    config: Config, found: list[Path], root: Path, workers: int | None, records: bool
+) -> list[_Held]:
+    return [
+        _hold(item, diagnostics, records)
+        for (item, diagnostics), _ in _check_all(config, found, root, workers)
+    ]
 
 
-def _check_all(config: Config, found: list[Path], root: Path, workers: int | None) -> list[_Found]:
+def _check_all(config: Config, found: list[Path], root: Path, workers: int | None) -> Iterator[_Found]:
+    """Each file's answer in turn, in the order of `found`: each is cut down before the next arrives."""
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count < 2 or len(found) < PARALLEL_FROM:
-        return [_check_file(config, path, root) for path in found]
+        yield from (_check_file(config, path, root) for path in found)
+        return
     chunk = max(1, len(found) // (count * 8))
     with ProcessPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(_check_file, repeat(config), found, repeat(root), chunksize=chunk))
+        yield from pool.map(_check_file, repeat(config), found, repeat(root), chunksize=chunk)
+
+
+def _hold(item: _Merged | None, diagnostics: list[Diagnostic], records: bool) -> _Held:
+    """What is kept of a checked file: the cross-file view, and its record when it has no error."""
+    if item is None:
+        return None, diagnostics
+    failed = any(d.severity is Severity.ERROR for d in diagnostics)
+    desired = _desired(item) if records and not failed else None
+    view = replace(item, record=cross_file_view(item.record), source=replace(item.source, data={}))
+    return _Kept(view, desired), diagnostics
 
 
 def _check_file(config: Config, path: Path, root: Path) -> _Found:
@@ -177,11 +216,13 @@ def _yaml_error(exc: SourceError) -> Diagnostic:
     return Diagnostic(exc.path, exc.line, exc.column, Severity.ERROR, "", exc.message, "yaml")
 
 
-def _check_cached(config: Config, found: list[Path], root: Path, workers: int | None) -> list[_Checked]:
+def _check_cached(
+    config: Config, found: list[Path], root: Path, workers: int | None, records: bool
+) -> list[_Held]:
     """`_check_files`, answering from the check cache for every file it holds, storing the rest."""
     store = CheckCache.open(root, _config_salt(config))
     if store is None:
-        return _check_files(config, found, root, workers)
+        return _check_files(config, found, root, workers, records)
     names = [_relative(path, root) for path in found]
     owners = [repository_for(config, name) for name in names]
     keys: dict[int, bytes] = {}
@@ -191,7 +232,7 @@ def _check_cached(config: Config, found: list[Path], root: Path, workers: int | 
                 keys[index] = store.key(name, repr(owner), digest(read_bytes(path, name)))
         except SourceError:
             pass  # checked afresh, which says what is wrong
-    results: dict[int, _Checked] = {}
+    results: dict[int, _Held] = {}
     looked_up = list(keys.items())
     for start in range(0, len(looked_up), _CACHE_BATCH):  # a batch of answers at a time in memory
         batch = looked_up[start : start + _CACHE_BATCH]
@@ -200,11 +241,12 @@ def _check_cached(config: Config, found: list[Path], root: Path, workers: int | 
             owner = owners[index]
             if key in values and owner is not None:
                 source, diagnostics = decode_checked(values.pop(key), names[index])
-                results[index] = (None if source is None else _merge(config, *owner, source)), diagnostics
+                item = None if source is None else _merge(config, *owner, source)
+                results[index] = _hold(item, diagnostics, records)
     missed = [index for index in range(len(found)) if index not in results]
     checked = _check_all(config, [found[i] for i in missed], root, workers)
     for index, ((item, diagnostics), file_digest) in zip(missed, checked, strict=True):
-        results[index] = (item, diagnostics)
+        results[index] = _hold(item, diagnostics, records)
         owner = owners[index]
         if file_digest is not None and owner is not None:
             source = item.source if item is not None else None
@@ -312,7 +354,7 @@ def run(
     if unknown := unknown_rules([*select, *ignore]):
         raise UsageError(f"no such rule: {', '.join(unknown)} (`doiac validate --rules` lists them)")
     config = open_config(config_path)
-    desired = read_desired(config, paths, cache=cache)
+    desired = read_desired(config, paths, cache=cache, records=False)
     # The command line's --select replaces the config's; its --ignore adds to it (as ruff's).
     diagnostics = tuple(selected(desired.diagnostics, select or config.select, (*config.ignore, *ignore)))
     if strict:

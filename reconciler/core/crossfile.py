@@ -57,6 +57,19 @@ def _version_links(record: Mapping[str, Any]) -> list[tuple[int, str, str]]:
     return links
 
 
+def cross_file_view(record: Mapping[str, Any]) -> dict[str, Any]:
+    """What these checks read of a record: its DOI, and its version relations where they sit.
+
+    Held for every file until all are read, so it is small: other relations are kept as None.
+    """
+    view: dict[str, Any] = {"doi": record["doi"]} if "doi" in record else {}
+    relations = record.get("relatedIdentifiers")
+    if isinstance(relations, list):
+        linked = {index for index, _, _ in _version_links(record)}
+        view["relatedIdentifiers"] = [rel if index in linked else None for index, rel in enumerate(relations)]
+    return view
+
+
 def reciprocal_versions(records: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Diagnostic]:
     """A versioning relation between two managed DOIs should be stated by both files."""
     by_doi = {r["doi"].lower(): (path, r) for path, r in records if isinstance(r.get("doi"), str)}

@@ -27,12 +27,10 @@ def request_attributes(change: Change, desired: DesiredRecord) -> dict[str, Any]
         if desired.url:
             attributes["url"] = desired.url
     else:
+        wanted = desired.attributes  # unpacked once: each read unpacks the record
         attributes = {}
         for key in dict.fromkeys(d.attribute for d in change.diffs):
-            if key == "url":
-                attributes["url"] = desired.url
-            else:
-                attributes[key] = desired.attributes.get(key)
+            attributes[key] = desired.url if key == "url" else wanted.get(key)
     if change.event:
         attributes["event"] = change.event
     attributes["source"] = SOURCE

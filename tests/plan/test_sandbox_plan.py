@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -169,8 +168,8 @@ def test_state_changes(
 ) -> None:
     repo, config, [record] = one
     with sandbox(repo.root, config) as (_, clients):
-        create_all(clients, [dataclasses.replace(record, state=live_state)])
-        plan = _plan(clients, config, [dataclasses.replace(record, state=wanted)])
+        create_all(clients, [record.replace(state=live_state)])
+        plan = _plan(clients, config, [record.replace(state=wanted)])
     [only] = plan.changes
     assert (only.action, only.event, only.state_before, only.state_after, only.diffs, only.is_one_way) == (
         action, event, live_state, wanted, (), one_way
@@ -181,7 +180,7 @@ def test_back_to_draft_is_an_error_not_a_change(one: tuple[Repo, Config, list[De
     repo, config, [record] = one
     with sandbox(repo.root, config) as (_, clients):
         create_all(clients, [record])
-        plan = _plan(clients, config, [dataclasses.replace(record, state="draft")])
+        plan = _plan(clients, config, [record.replace(state="draft")])
     assert plan.changes == ()
     assert not plan.is_applyable
     assert "findable → draft is impossible" in plan.problems[0].message
@@ -255,7 +254,7 @@ def test_a_doi_of_another_repository_account(repo: Repo) -> None:
     with sandbox(repo.root, config) as (_, clients):
         create_all(clients, records)
         # The same DOI now claimed from OTHER.REPO's folder (the prefix check aside).
-        moved = [dataclasses.replace(records[0], repository="OTHER.REPO")]
+        moved = [records[0].replace(repository="OTHER.REPO")]
         plan = _plan(clients, config, moved)
     messages = [p.message for p in plan.problems]
     assert any("not one of OTHER.REPO's prefixes" in m for m in messages), messages
@@ -265,9 +264,7 @@ def test_without_a_password_only_findable_dois_are_compared(
     one: tuple[Repo, Config, list[DesiredRecord]],
 ) -> None:
     repo, config, [record] = one
-    draft = dataclasses.replace(
-        record, doi="10.80000/draft-2", state="draft", path="dois/10.80000/draft-2.yaml"
-    )
+    draft = record.replace(doi="10.80000/draft-2", state="draft", path="dois/10.80000/draft-2.yaml")
     with sandbox(repo.root, config) as (server, clients):
         create_all(clients, [record, draft])
         with DataCiteClient(server.url, "EXAMPLE.REPO", None) as client:
