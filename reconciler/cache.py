@@ -28,10 +28,8 @@ import stat
 import sys
 import time
 from pathlib import Path
-from sys import intern
 from typing import Any
 
-from .files import shared_text
 from .model import Diagnostic, Position, Severity, SourceFile
 from .schemas import schema_dir
 
@@ -186,14 +184,10 @@ def encode_checked(source: SourceFile | None, diagnostics: list[Diagnostic]) -> 
     return json.dumps(value, separators=(",", ":")).encode()
 
 
-def _shared_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A decoded mapping whose keys and short string values are held once, as the reader holds them."""
-    return {intern(k): shared_text(v) if type(v) is str else v for k, v in pairs}
-
-
 def decode_checked(value: bytes, name: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     """The inverse of `encode_checked`."""
-    loaded = json.loads(value, object_pairs_hook=_shared_pairs)
+    # Plain: its data is merged and packed at once, so holding short strings once buys nothing.
+    loaded = json.loads(value)
     diagnostics = [
         Diagnostic(path, line, column, Severity(severity), pointer, message, rule, key)
         for path, line, column, severity, pointer, message, rule, key in loaded["diagnostics"]

@@ -237,9 +237,9 @@ class _Composer:
         if event.tag is not None and event.tag not in _STR_TAGS:
             raise self._fail(event, f"tag {_tag(event.tag)} is not allowed in DOI files")
         if event.style or event.tag is not None:  # quoted, literal or folded, or !!str: a string
-            return shared_text(value)
+            return _shared_text(value)
         if value and value[0] not in _NON_STRING_START:  # most scalars: plain words
-            return shared_text(value)
+            return _shared_text(value)
         if _NULL.match(value):
             return None
         if value in _BOOL:
@@ -275,7 +275,7 @@ class _Composer:
 _SHARED_LENGTH = 40
 
 
-def shared_text(value: str) -> str:
+def _shared_text(value: str) -> str:
     """A short string value held once however many files repeat it (`Personal`, `ORCID`, `en`):
     thousands of DOI files repeat the same controlled words, and each copy costs ~60 bytes."""
     return intern(value) if len(value) <= _SHARED_LENGTH else value
