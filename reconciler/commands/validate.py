@@ -19,7 +19,7 @@ from ..core.crossfile import cross_file_view, duplicate_dois, reciprocal_version
 from ..core.levels import leveled, selected, unknown_rules
 from ..core.rules import RuleContext, run_record_rules
 from ..errors import InvalidFilesError, SourceError, UsageError
-from ..files import doi_files_outside, find_yaml_files, parse_source, read_bytes
+from ..files import doi_files_outside, find_yaml_files, parse_source, read_bytes, relative_text
 from ..model import Config, DesiredRecord, Diagnostic, Repository, Severity, SourceFile, escape_pointer_token
 from ..schemas import check_schema
 
@@ -273,12 +273,9 @@ def _slim(item: _Merged) -> _Merged:
 
 
 def _relative(path: Path, root: Path) -> str:
-    """`path` relative to `root`, which is resolved (once, by `read_desired`: not once a file),
-    in POSIX form; by string, not by Path objects: this runs for every file of every run."""
-    absolute = os.path.abspath(path)
-    base = os.path.join(root, "")
-    shown = absolute[len(base) :] if absolute.startswith(base) else absolute
-    return shown.replace(os.sep, "/")
+    """`path` as diagnostics show it: relative to `root` (resolved once, by `read_desired`), else absolute."""
+    shown = relative_text(path, root)
+    return os.path.abspath(path) if shown is None else shown
 
 
 def _merge(config: Config, index: int, repository: Repository, source: SourceFile) -> _Merged:
