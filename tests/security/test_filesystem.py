@@ -206,6 +206,17 @@ def _refuse(monkeypatch: pytest.MonkeyPatch, name: str, target: str) -> None:
     monkeypatch.setattr(os, name, refused)
 
 
+def test_file_the_os_refuses_to_describe(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write(GOOD, FINDABLE)
+    repo.write(f"{FOLDER}/locked.yaml", FINDABLE.replace("3mfp-6m52", "2bfx-7k41"))
+    _refuse(monkeypatch, "lstat", "locked.yaml")
+    code, out = _validate(repo, capsys)
+    assert code == 1
+    assert _located(out) == [(f"{FOLDER}/locked.yaml", ERROR, "cannot read: Permission denied")], out
+
+
 def test_file_the_os_refuses_to_open(
     repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
