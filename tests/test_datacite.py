@@ -135,6 +135,27 @@ def test_a_list_whose_cursor_never_advances_stops() -> None:
         list(dc.list_dois(client_id="example.repo"))
 
 
+def test_the_list_asks_for_no_detail_and_yields_each_page_in_order() -> None:
+    """`detail=true` adds only server-owned attributes (the XML above all): a plan never asks for it."""
+    pages = {
+        "1": {
+            "data": [{"id": "a"}, {"id": "b"}],
+            "links": {"next": "https://api.example.invalid/dois?page%5Bcursor%5D=2"},
+        },
+        "2": {"data": [{"id": "c"}], "links": "not an object"},
+    }
+    seen: list[httpx.QueryParams] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.params)
+        return httpx.Response(200, json=pages[request.url.params["page[cursor]"]])
+
+    dc, _ = mock(answer)
+    assert [item["id"] for item in dc.list_dois(client_id="example.repo")] == ["a", "b", "c"]
+    assert [params.get("detail") for params in seen] == [None, None]
+    assert seen[0]["client-id"] == "example.repo"
+
+
 def test_a_failure_of_the_page_read_ahead_is_raised_where_that_page_is_reached() -> None:
     """The next page is read in a thread while this one is compared; its failure is the caller's."""
     first = {
