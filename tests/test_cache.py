@@ -254,3 +254,28 @@ def test_a_key_that_is_not_doiac_s_turns_the_cache_off(repo: Repo, parses: list[
             key.write_bytes(saved)
     assert len(parses) == 2
     assert not (repo.root / FOLDER / FILENAME).exists()
+
+
+def test_a_second_warm_run_the_same_day_writes_nothing_and_the_next_day_marks_again(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_files(repo)
+    desired(repo)
+    written = rows(repo)
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        db = connect(*args, **kwargs)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(cache_module.sqlite3, "connect", traced)
+    desired(repo)
+    assert rows(repo) == written
+    assert [s for s in statements if s.split()[0] in ("INSERT", "UPDATE", "DELETE", "BEGIN")] == []
+    assert any("WHERE key IN" in s for s in statements), "the run read the cache"
+    tomorrow = time.time() + 86400
+    monkeypatch.setattr(cache_module.time, "time", lambda: tomorrow)
+    desired(repo)
+    assert {used for *_, used in rows(repo)} == {int(tomorrow // 86400)}
