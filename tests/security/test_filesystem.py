@@ -206,27 +206,18 @@ def _refuse(monkeypatch: pytest.MonkeyPatch, name: str, target: str) -> None:
     monkeypatch.setattr(os, name, refused)
 
 
-def test_file_the_os_refuses_to_describe(
-    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+# Refused while the files are found (lstat: passed over), or once found (open: checked, failing).
+@pytest.mark.parametrize(("call", "checked"), [("lstat", "1 file checked"), ("open", "2 files checked")])
+def test_file_the_os_refuses_to_describe_or_open(
+    call: str, checked: str, repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo.write(GOOD, FINDABLE)
     repo.write(f"{FOLDER}/locked.yaml", FINDABLE.replace("3mfp-6m52", "2bfx-7k41"))
-    _refuse(monkeypatch, "lstat", "locked.yaml")
+    _refuse(monkeypatch, call, "locked.yaml")
     code, out = _validate(repo, capsys)
     assert code == 1
     assert _located(out) == [(f"{FOLDER}/locked.yaml", ERROR, "cannot read: Permission denied")], out
-
-
-def test_file_the_os_refuses_to_open(
-    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    repo.write(GOOD, FINDABLE)
-    repo.write(f"{FOLDER}/locked.yaml", FINDABLE.replace("3mfp-6m52", "2bfx-7k41"))
-    _refuse(monkeypatch, "open", "locked.yaml")
-    code, out = _validate(repo, capsys)
-    assert code == 1
-    assert _located(out) == [(f"{FOLDER}/locked.yaml", ERROR, "cannot read: Permission denied")], out
-    assert out.splitlines()[-1].startswith("2 files checked"), out
+    assert out.splitlines()[-1].startswith(checked), out
 
 
 def test_folder_the_os_refuses_to_list(
