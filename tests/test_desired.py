@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from reconciler.commands.validate import read_desired
 from reconciler.config import load_config
 from reconciler.model import DesiredRecord, Severity
@@ -198,3 +200,23 @@ def test_without_records_only_the_diagnostics_are_kept(repo: Repo) -> None:
     assert bare.records == ()
     assert bare.diagnostics == full.diagnostics
     assert bare.errors == 1
+
+
+def test_answers_from_workers_hold_the_config_s_repository_not_a_copy(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy per file came back from each worker: 100,000 files held 100,000 copies."""
+    import reconciler.commands.validate as desired_module
+
+    for n in range(4):
+        repo.write(f"dois/10.80000/{n:04d}-0000.yaml", FINDABLE.replace("3mfp-6m52", f"{n:04d}-0000"))
+    config = load_config(repo.config)
+    monkeypatch.setattr(desired_module, "PARALLEL_FROM", 2)
+    found = sorted((repo.root / "dois/10.80000").iterdir())
+    held = list(desired_module._check_all(config, found, repo.root.resolve(), 2, True, encode=True))
+    assert len(held) == 4
+    for (kept, diagnostics), file_digest, value in held:
+        assert kept is not None
+        assert (diagnostics, bool(file_digest), bool(value)) == ([], True, True)
+        assert kept.item.repository is config.repositories[0]
+        assert kept.item.source.data == {}

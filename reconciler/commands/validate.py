@@ -155,31 +155,41 @@ def _capped(diagnostics: set[Diagnostic]) -> tuple[Diagnostic, ...]:
     return tuple(shown)
 
 
-_Checked = tuple["_Merged | None", list[Diagnostic]]
-_Found = tuple[_Checked, "bytes | None"]
-"""What checking a file found, and the digest of the bytes it read (None when it read none)."""
 _Held = tuple["_Kept | None", list[Diagnostic]]
-"""What `read_desired` holds of that until every file is read."""
+"""What `read_desired` holds of a checked file until every file is read, and its diagnostics."""
+_Found = tuple[_Held, "bytes | None", "bytes | None"]
+"""That, the digest of the bytes read (None when none were) and the check cache's value for it
+(None when no cache is kept): made where the file is checked, in a worker when there are many."""
+_CROSS_FILE_KEYS = ("doi", "relatedIdentifiers")
+"""The top-level keys a cross-file diagnostic can point at."""
 
 
 def _check_files(
     config: Config, found: list[Path], root: Path, workers: int | None, records: bool
 ) -> list[_Held]:
-    return [
-        _hold(item, diagnostics, records)
-        for (item, diagnostics), _ in _check_all(config, found, root, workers)
-    ]
+    return [held for held, _, _ in _check_all(config, found, root, workers, records, encode=False)]
 
 
-def _check_all(config: Config, found: list[Path], root: Path, workers: int | None) -> Iterator[_Found]:
-    """Each file's answer in turn, in the order of `found`: each is cut down before the next arrives."""
+def _check_all(
+    config: Config, found: list[Path], root: Path, workers: int | None, records: bool, *, encode: bool
+) -> Iterator[_Found]:
+    """Each file's answer in turn, in the order of `found`, already cut down to what is held."""
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count < 2 or len(found) < PARALLEL_FROM:
-        yield from (_check_file(config, path, root) for path in found)
+        yield from (_check_file(config, path, root, records, encode) for path in found)
         return
     chunk = max(1, len(found) // (count * 8))
+    repositories = {repository.id: repository for repository in config.repositories}
     with ProcessPoolExecutor(max_workers=count) as pool:
-        yield from pool.map(_check_file, repeat(config), found, repeat(root), chunksize=chunk)
+        answers = pool.map(
+            _check_file, repeat(config), found, repeat(root), repeat(records), repeat(encode), chunksize=chunk
+        )
+        for (kept, diagnostics), file_digest, value in answers:
+            # Each answer brought its own copy of the repository: hold the config's one instead.
+            shared = kept and replace(
+                kept, item=replace(kept.item, repository=repositories[kept.item.repository.id])
+            )
+            yield (shared, diagnostics), file_digest, value
 
 
 def _hold(item: _Merged | None, diagnostics: list[Diagnostic], records: bool) -> _Held:
@@ -188,28 +198,37 @@ def _hold(item: _Merged | None, diagnostics: list[Diagnostic], records: bool) ->
         return None, diagnostics
     failed = any(d.severity is Severity.ERROR for d in diagnostics)
     desired = _desired(item) if records and not failed else None
-    view = replace(item, record=cross_file_view(item.record), source=replace(item.source, data={}))
+    view = replace(
+        item,
+        record=cross_file_view(item.record),
+        source=replace(item.source, data={}),
+        origins={key: where for key, where in item.origins.items() if key in _CROSS_FILE_KEYS},
+    )
     return _Kept(view, desired), diagnostics
 
 
-def _check_file(config: Config, path: Path, root: Path) -> _Found:
-    """Read, merge and check one file: what the cross-file checks need, and its diagnostics."""
+def _check_file(config: Config, path: Path, root: Path, records: bool, encode: bool) -> _Found:
+    """Read, merge and check one file; what is held of it, and with `encode`, its cache value."""
     display = _relative(path, root)
     owner = repository_for(config, display)
     if owner is None:
         folders = ", ".join(r.path or "./" for r in config.repositories)
         message = f"not under the folder of any repository in {config.path} ({folders})"
-        return (None, [Diagnostic(display, 1, 1, Severity.ERROR, "", message, "file")]), None
+        return (None, [Diagnostic(display, 1, 1, Severity.ERROR, "", message, "file")]), None, None
     try:
         raw = read_bytes(path, display)
     except SourceError as exc:
-        return (None, [_yaml_error(exc)]), None
+        return (None, [_yaml_error(exc)]), None, None
     try:
         source = parse_source(raw, display)
     except SourceError as exc:
-        return (None, [_yaml_error(exc)]), digest(raw)
+        found = [_yaml_error(exc)]
+        return (None, found), digest(raw), encode_checked(None, found) if encode else None
     item = _merge(config, owner[0], owner[1], source)
-    return (_slim(item), _check_one(config, item)), digest(raw)
+    diagnostics = _check_one(config, item)
+    item = _slim(item)
+    value = encode_checked(item.source, diagnostics) if encode else None
+    return _hold(item, diagnostics, records), digest(raw), value
 
 
 def _yaml_error(exc: SourceError) -> Diagnostic:
@@ -244,13 +263,12 @@ def _check_cached(
                 item = None if source is None else _merge(config, *owner, source)
                 results[index] = _hold(item, diagnostics, records)
     missed = [index for index in range(len(found)) if index not in results]
-    checked = _check_all(config, [found[i] for i in missed], root, workers)
-    for index, ((item, diagnostics), file_digest) in zip(missed, checked, strict=True):
-        results[index] = _hold(item, diagnostics, records)
+    checked = _check_all(config, [found[i] for i in missed], root, workers, records, encode=True)
+    for index, (held, file_digest, value) in zip(missed, checked, strict=True):
+        results[index] = held
         owner = owners[index]
-        if file_digest is not None and owner is not None:
-            source = item.source if item is not None else None
-            store.put(store.key(names[index], repr(owner), file_digest), encode_checked(source, diagnostics))
+        if file_digest is not None and value is not None and owner is not None:
+            store.put(store.key(names[index], repr(owner), file_digest), value)
     store.close()
     return [results[index] for index in range(len(found))]
 
