@@ -13,7 +13,7 @@ as a whole child process (interpreter start included):
   compare: what a user without doiac would write, held against plan.
 
 Each gets its wall time, its CPU time (user + system) and its peak RSS, the last two from
-`os.wait4` on that command's process (spawned from a small launcher, see `_LAUNCHER`), and the
+`os.wait4` on that command's process (spawned from a small launcher, see `LAUNCHER`), and the
 number of requests the sandbox counted while it ran. doiac checks many files in worker processes
 (one per CPU): a command's CPU time includes its workers', and its peak RSS is that of its largest
 process, not their sum. The ratios are of wall times from the same run. Every command must exit 0
@@ -41,7 +41,7 @@ from reconciler.sandbox import TOKEN_HEADER
 PROJECT = Path(__file__).resolve().parents[1]
 TIMEOUT_S = 3600
 """A command still running after this long is killed, and the benchmark fails."""
-_LAUNCHER = """\
+LAUNCHER = """\
 import os, sys, time
 report, argv = sys.argv[1], sys.argv[2:]
 start = time.perf_counter()
@@ -116,7 +116,7 @@ def _measure(command: list[str], root: Path, admin: httpx.Client) -> dict[str, A
     before = _requests(admin)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         report = root.parent / "usage"
-        launcher = [sys.executable, "-S", "-c", _LAUNCHER, str(report), *command]
+        launcher = [sys.executable, "-S", "-c", LAUNCHER, str(report), *command]
         child = subprocess.Popen(
             launcher, cwd=root, env=_env(root), stdout=out, stderr=err, start_new_session=True
         )

@@ -18,6 +18,7 @@ from bench import (
     bench_plan,
     bench_sandbox,
     bench_scale,
+    bench_startup,
     bench_validate,
 )
 
@@ -29,6 +30,7 @@ BENCHES = {
     "apply": bench_apply,
     "long-lists": bench_long_lists,
     "import": bench_import,
+    "startup": bench_startup,
     "scale": bench_scale,
 }
 

@@ -18,7 +18,6 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperArgument, TyperCommand
 
 from .__about__ import __version__
 from .errors import InvalidFilesError, ReconcilerError, UsageError
@@ -80,20 +79,6 @@ app = typer.Typer(
     rich_markup_mode=None,  # click's plain help: choices and value names, paragraphs reflowed
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-
-
-class _Command(TyperCommand):
-    """A typer command whose arguments show by value name only: `PATH`, not `PATH <list[Path]>`."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for param in self.params:
-            if isinstance(param, TyperArgument):
-                param.display_type_rich = _no_type  # type: ignore[method-assign]  # this instance only
-
-
-def _no_type(ctx: object) -> None:
-    return None
 
 
 def _examples(*lines: str) -> str:
@@ -243,7 +228,7 @@ RepositoryOption = Annotated[
     ),
 ]  # fmt: skip
 HostOption = Annotated[str, typer.Option(metavar="ADDRESS", help="Address to listen on.")]
-PortOption = Annotated[int, typer.Option(metavar="PORT", help="Port to listen on.")]
+PortOption = Annotated[int, typer.Option("--port", metavar="PORT", help="Port to listen on.")]
 DbOption = Annotated[Path, typer.Option(metavar="FILE", help="SQLite file holding the sandbox's state.")]
 LatencyOption = Annotated[
     float, typer.Option(metavar="MS", help="Latency added to every request, in milliseconds (0 to 60000).")
@@ -301,7 +286,6 @@ def _colour(text: str, severity: Severity) -> str:
 
 
 @app.command(
-    cls=_Command,
     short_help="Check DOI files offline (no network, no password).",
     epilog=_examples("doiac validate", "doiac validate --format github dois/10.80000"),
 )
@@ -377,7 +361,6 @@ def _plan_exit_code(plan: Plan, detailed: bool) -> int:
 
 
 @app.command(
-    cls=_Command,
     short_help="Show what apply would change (reads DataCite, writes nothing).",
     epilog=_examples(
         "doiac plan",
@@ -481,7 +464,6 @@ def _bar(done: int, total: int, width: int = 30) -> str:
 
 
 @app.command(
-    cls=_Command,
     short_help="Make DataCite match the files, then read each DOI back.",
     epilog=_examples(
         "doiac apply",
@@ -533,7 +515,6 @@ def _apply_summary(applied: apply_command.Applied) -> int:
 
 
 @app.command(
-    cls=_Command,
     short_help="Serve the local DataCite-compatible API until interrupted.",
     epilog=_examples("doiac sandbox -r EXAMPLE.REPO::10.80000 --port 8000"),
 )
@@ -588,7 +569,6 @@ ForceFlag = Annotated[
 
 @app.command(
     "import",
-    cls=_Command,
     short_help="Write files for live DOIs that have none (next plan: empty).",
     epilog=_examples(
         "doiac import", "doiac import 10.80000/3mfp-6m52", "doiac import --state findable --dry-run"
@@ -620,7 +600,6 @@ ShowDoiArgument = Annotated[str, typer.Argument(metavar="DOI", show_default=Fals
 
 
 @app.command(
-    cls=_Command,
     short_help="Show a live DOI in file form, and its diff against the file.",
     epilog=_examples("doiac show 10.80000/3mfp-6m52"),
 )
@@ -653,7 +632,6 @@ OfflineFlag = Annotated[
 
 
 @app.command(
-    cls=_Command,
     short_help="Mint an opaque DOI and write its draft file.",
     epilog=_examples(
         "doiac new --title 'Lake buoy data 2025'", "doiac new --type Software --from-cff CITATION.cff"
@@ -687,7 +665,6 @@ FmtPathsArgument = Annotated[
 
 
 @app.command(
-    cls=_Command,
     short_help="Rewrite DOI files in canonical layout, keeping comments.",
     epilog=_examples("doiac fmt", "doiac fmt --check"),
 )
@@ -731,7 +708,6 @@ EditDoiArgument = Annotated[
 
 
 @app.command(
-    cls=_Command,
     short_help="Withdraw a DOI: registered, tombstone url, Withdrawn date (edits its file).",
     epilog=_examples(
         "doiac tombstone 10.80000/3mfp-6m52 --url https://data.example.org/withdrawn --reason 'Consent withdrawn'"
@@ -761,7 +737,6 @@ VersionOption = Annotated[
 
 @app.command(
     "version",
-    cls=_Command,
     short_help="Write the next version's file with reciprocal version relations.",
     epilog=_examples("doiac version 10.80000/3mfp-6m52", "doiac version 10.80000/3mfp-6m52 --version 2.0"),
 )
@@ -798,7 +773,6 @@ InitForceFlag = Annotated[bool, typer.Option("--force", help="Overwrite files th
 
 
 @app.command(
-    cls=_Command,
     short_help="Scaffold a DOI repository: config, dois/, workflows, pre-commit, schemas.",
     epilog=_examples("doiac init my-dois --repository EXAMPLE.REPO --prefix 10.80000"),
 )
@@ -843,7 +817,6 @@ HistoryFormat = Annotated[
 
 
 @app.command(
-    cls=_Command,
     short_help="Provenance: commits, applies, DataCite's activities; out-of-band changes flagged.",
     epilog=_examples(
         "doiac history 10.80000/3mfp-6m52",

@@ -9,6 +9,9 @@ import sys
 from unittest import mock
 
 import pytest
+import typer
+
+from reconciler.cli import app
 
 from .conftest import FINDABLE, Repo
 from .helpers.cli import run
@@ -138,6 +141,11 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0
     assert "validate" in out
+    # An argument shows by its value name only, as click shows it: no Python type beside it.
+    code, out, _ = run(capsys, "validate", "--help")
+    assert code == 0
+    assert "\n  PATH  DOI files or folders to check" in out
+    assert "list" not in out.split("Options:")[0]
 
 
 def test_colour_only_on_a_terminal(
@@ -228,3 +236,18 @@ def test_the_executable_tunes_the_garbage_collector_once(monkeypatch: pytest.Mon
     calls.clear()
     assert cli.main(["--version"]) == 0  # what tests call: the collector left as it is
     assert calls == []
+
+
+def test_every_option_is_spelled_in_lower_case() -> None:
+    """Some typer releases derive an option's flag from its metavar (`--PORT`): every flag stays lower case."""
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    flags = [
+        (name, flag)
+        for name, command in group.commands.items()
+        for param in command.params
+        for flag in param.opts + param.secondary_opts
+        if flag.startswith("--")
+    ]
+    assert ("sandbox", "--port") in flags
+    assert [(name, flag) for name, flag in flags if flag != flag.lower()] == []
