@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
-from .serialize import owner_view, resource, timestamp
+from .serialize import VIEWS, owner_view, resource, timestamp
 from .store import Client, Row, Store
 
 MAX_SIZE = 1000
@@ -102,15 +102,17 @@ def list_dois(
         links = {"self": self_url}
         if len(documents) == size and number != total_pages:
             links["next"] = _next(self_url, params, {"page[number]": str(number + 1)})
-    variant = {(False, False, False): "plain", (True, True, True): "full"}.get(
-        (detail, flags["affiliation"], flags["publisher"])
-    )
+    variant = next(
+        (name for name, (full, expanded) in VIEWS.items()
+         if (detail, flags["affiliation"], flags["publisher"]) == (full, expanded, expanded)),
+        None,
+    )  # fmt: skip
     mine = client.id if client is not None else None
-    if variant is not None:
+    if variant is not None and all(variant in d["views"] for d in documents):
         items = [
             owner_view(d["views"][variant]) if d["client"] == mine else d["views"][variant] for d in documents
         ]
-    else:
+    else:  # an uncommon view, or a store written before its view was pre-rendered
         rows = [Row(**json.loads(d["row"])) for d in documents]
         items = [
             json.dumps(resource(row, single=False, detail=detail, owner=row.client == mine, **flags))

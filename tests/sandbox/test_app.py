@@ -246,6 +246,33 @@ def test_landing_page_only_for_the_owner(api: TestClient) -> None:
     assert detail["attributes"]["landingPage"] is None
 
 
+@pytest.mark.parametrize(
+    "flags",
+    [{}, {"detail": "true", "affiliation": "true", "publisher": "true"}, {"affiliation": "true", "publisher": "true"},
+     {"affiliation": "true"}, {"detail": "true"}],
+    ids=["plain", "full", "expanded", "affiliation-only", "detail-only"],
+)  # fmt: skip
+def test_a_pre_rendered_list_view_is_the_item_rebuilt(
+    api: TestClient, flags: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listing splices views rendered at write time; each must be what rebuilding the item gives."""
+    creator = {"name": "Doe, Jane", "affiliation": [{"name": "Example University", "affiliationIdentifier":
+               "https://ror.org/04wxnsj81", "affiliationIdentifierScheme": "ROR"}]}  # fmt: skip
+    api.post(
+        "/dois", json=body(doi="10.80000/mine", url=URL, event="publish", **{**FULL, "creators": [creator]})
+    )
+    api.post("/dois", json=body(doi="10.80002/theirs"), headers=STRANGER)
+    with monkeypatch.context() as patched:
+        if len(flags) != 1:  # a view kept at write time: listing rebuilds no item
+            patched.setattr("reconciler.sandbox.listing.resource", lambda *a, **k: pytest.fail("rebuilt"))
+        spliced = api.get("/dois", params=flags)
+    monkeypatch.setattr("reconciler.sandbox.listing.VIEWS", {})  # no view pre-rendered: each item rebuilt
+    rebuilt = api.get("/dois", params=flags)
+    assert spliced.status_code == rebuilt.status_code == 200
+    assert spliced.json() == rebuilt.json()
+    assert len(spliced.json()["data"]) == 2
+
+
 def test_authenticated_lists_show_other_repositories_drafts(api: TestClient) -> None:
     """§1.2 / datacite issue #1448: filter by client-id."""
     api.post("/dois", json=body(doi="10.80000/mine"))
