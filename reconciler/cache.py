@@ -21,6 +21,7 @@ import functools
 import hashlib
 import hmac
 import json
+import marshal
 import os
 import secrets
 import sqlite3
@@ -30,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .model import Diagnostic, Position, Severity, SourceFile
+from .model import DesiredRecord, Diagnostic, LiveRecord, Position, Severity, SourceFile
 from .schemas import schema_dir
 
 FOLDER = ".doiac"
@@ -107,26 +108,10 @@ class CheckCache:
     @classmethod
     def open(cls, root: Path, salt: bytes) -> CheckCache | None:
         """The cache of the repository at `root`, or None when it cannot be used safely."""
-        folder = Path(root) / FOLDER
-        secret = _secret()
-        if secret is None:
+        opened = _connect(root)
+        if opened is None:
             return None
-        try:
-            if not folder.exists():
-                folder.mkdir()
-                (folder / ".gitignore").write_text("# doiac's local state; never commit it\n*\n")
-            if folder.is_symlink() or not folder.is_dir():
-                return None
-            path = folder / FILENAME
-            if not all(_plain(Path(f"{path}{side}")) for side in ("", *_SIDE_FILES)):
-                return None
-            db = sqlite3.connect(path, timeout=2, isolation_level=None)
-            db.execute("PRAGMA journal_mode=MEMORY")  # no journal file beside the cache
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS entry (key BLOB PRIMARY KEY, value BLOB, mac BLOB, used INTEGER)"
-            )
-        except (OSError, sqlite3.Error):
-            return None
+        db, secret = opened
         return cls(db, secret, hashlib.sha256(code_version() + salt).digest())
 
     def key(self, name: str, context: str, file_digest: bytes) -> bytes:
@@ -164,23 +149,126 @@ class CheckCache:
         A run that adds nothing and uses only entries already marked today writes nothing: the
         run that marked them pruned with the same threshold (10,000 marks took a tenth of a second).
         """
-        today = self._today
-        if not self._new and not self._used:
-            self._db.close()
-            return
+        rows = [(k, v, self._mac(k, v), self._today) for k, v in self._new.items()]
+        _close(self._db, "entry", rows, self._used, self._today)
+
+
+def _connect(root: Path) -> tuple[sqlite3.Connection, bytes] | None:
+    """The cache file of the repository at `root` and the HMAC secret, or None when either cannot
+    be used safely."""
+    folder = Path(root) / FOLDER
+    secret = _secret()
+    if secret is None:
+        return None
+    try:
+        if not folder.exists():
+            folder.mkdir()
+            (folder / ".gitignore").write_text("# doiac's local state; never commit it\n*\n")
+        if folder.is_symlink() or not folder.is_dir():
+            return None
+        path = folder / FILENAME
+        if not all(_plain(Path(f"{path}{side}")) for side in ("", *_SIDE_FILES)):
+            return None
+        db = sqlite3.connect(path, timeout=2, isolation_level=None)
+        db.execute("PRAGMA journal_mode=MEMORY")  # no journal file beside the cache
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS entry (key BLOB PRIMARY KEY, value BLOB, mac BLOB, used INTEGER)"
+        )
+        db.execute("CREATE TABLE IF NOT EXISTS in_sync (key BLOB PRIMARY KEY, used INTEGER)")
+    except (OSError, sqlite3.Error):
+        return None
+    return db, secret
+
+
+def _close(
+    db: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]], used: list[bytes], today: int
+) -> None:
+    """Write `rows` to `table`, mark the `used` keys as used today, drop rows unused for KEEP_DAYS."""
+    if not rows and not used:
+        db.close()
+        return
+    try:
+        with db:
+            db.execute("BEGIN IMMEDIATE")
+            if rows:
+                marks = ",".join("?" * len(rows[0]))
+                db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)  # only "?" marks
+            db.executemany(f"UPDATE {table} SET used = ? WHERE key = ?", [(today, k) for k in used])
+            db.execute(f"DELETE FROM {table} WHERE used < ?", (today - KEEP_DAYS,))
+    except sqlite3.Error:
+        pass  # the rows are lost, the run is not: the next run does this work again
+    finally:
+        db.close()
+
+
+class SyncMemo:
+    """The (desired record, live record) pairs a plan found in sync, so that a pair met again is
+    not compared again: a warm plan of 10,000 unchanged DOIs hashes each pair instead of building
+    and comparing two canonical forms.
+
+    Whether two records are in sync is a function of the two records and of doiac's code alone
+    (`core.compare.is_in_sync`: state, url and metadata of both; no config, no clock). A pair is
+    stored as an HMAC, under the cache's secret, of doiac's `code_version`, the Python and marshal
+    versions, and every field of both records (the desired metadata packed, the live attributes
+    marshalled): the same key means the same two records compared by the same code. Any change on
+    either side, in DataCite or in the file, is another key, and a planted row names no pair
+    without the secret. Pairs no plan met for KEEP_DAYS are dropped.
+    """
+
+    def __init__(self, db: sqlite3.Connection, secret: bytes) -> None:
+        self._db = db
+        self._secret = hashlib.sha256(secret + b"\0in-sync\0" + code_version()).digest()
+        self._today = int(time.time() // 86400)
+        self._version = f"{sys.version}\0{marshal.version}".encode()
+        self._marked: dict[bytes, bool] = {}
+        """Every stored pair's key: True when a run has marked it used today."""
+        self._new: list[bytes] = []
+        self._used: list[bytes] = []
         try:
-            with self._db:
-                self._db.execute("BEGIN IMMEDIATE")
-                rows = [(k, v, self._mac(k, v), today) for k, v in self._new.items()]
-                self._db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
-                self._db.executemany(
-                    "UPDATE entry SET used = ? WHERE key = ?", [(today, k) for k in self._used]
-                )
-                self._db.execute("DELETE FROM entry WHERE used < ?", (today - KEEP_DAYS,))
+            rows = db.execute("SELECT key, used FROM in_sync")
+            self._marked = {bytes(key): used == self._today for key, used in rows}
         except sqlite3.Error:
-            pass  # the entries are lost, the run is not: the next run is cold for these files
-        finally:
-            self._db.close()
+            pass  # an unreadable table: every pair is compared, as without a memo
+
+    @classmethod
+    def open(cls, root: Path) -> SyncMemo | None:
+        """The memo of the repository at `root`, or None when the cache cannot be used safely."""
+        opened = _connect(root)
+        return cls(*opened) if opened is not None else None
+
+    def _key(self, desired: DesiredRecord, live: LiveRecord) -> bytes | None:
+        try:
+            # Format 2 writes no back-references, whose use depends on how many references each
+            # object has (json.loads shares the keys of one page): the same record, the same bytes.
+            material = marshal.dumps((
+                self._version, desired.doi, desired.state, desired.url, desired.repository, desired.packed(),
+                live.doi, live.state, live.url, live.repository, live.updated, live.attributes,
+            ), 2)  # fmt: skip
+        except ValueError:  # a value marshal cannot hold: compared every time
+            return None
+        return hmac.digest(self._secret, material, "sha256")
+
+    def known(self, desired: DesiredRecord, live: LiveRecord) -> bool:
+        """True when this very pair was found in sync before, by this version of doiac."""
+        key = self._key(desired, live)
+        marked = self._marked.get(key) if key is not None else None
+        if marked is None or key is None:
+            return False
+        if not marked:
+            self._marked[key] = True
+            self._used.append(key)
+        return True
+
+    def add(self, desired: DesiredRecord, live: LiveRecord) -> None:
+        """Record that this pair was compared and found in sync."""
+        key = self._key(desired, live)
+        if key is not None and key not in self._marked:
+            self._marked[key] = True
+            self._new.append(key)
+
+    def close(self) -> None:
+        """Write the new pairs and the marks; nothing when the run added or marked nothing."""
+        _close(self._db, "in_sync", [(k, self._today) for k in self._new], self._used, self._today)
 
 
 def encode_checked(source: SourceFile | None, diagnostics: list[Diagnostic]) -> bytes:

@@ -124,7 +124,7 @@ StrictFlag = Annotated[
 ]
 NoCacheFlag = Annotated[
     bool,
-    typer.Option("--no-cache", help="Parse and check every DOI file afresh; do not read or write .doiac/cache.sqlite."),
+    typer.Option("--no-cache", help="Parse, check and compare every DOI afresh; do not read or write .doiac/cache.sqlite."),
 ]  # fmt: skip
 SelectOption = Annotated[
     list[str] | None,

@@ -198,6 +198,11 @@ class DesiredRecord:
         value: dict[str, Any] = marshal.loads(self._packed)
         return value
 
+    def packed(self) -> bytes:
+        """The metadata as this process packs it: equal bytes mean equal metadata (not the converse,
+        as the packing of equal values may differ). For comparing, never for storing."""
+        return self._packed
+
     def replace(self, **changes: Any) -> DesiredRecord:
         """A copy with some fields changed, as `dataclasses.replace` makes one."""
         fields = {name: getattr(self, name) for name in _DESIRED_FIELDS}

@@ -68,6 +68,15 @@ def test_desired_digest_is_the_digest_of_the_sorted_rows_hashed_row_by_row() -> 
     assert desired_digest([]) == digest([])
 
 
+@pytest.mark.parametrize("listed", [0, 2, 3, 5], ids=["none", "fewer", "as-many", "more"])
+def test_a_listed_plan_hashes_the_desired_records_as_it_lists_and_gives_the_same_digest(listed: int) -> None:
+    """One record hashed per DOI listed, the rest at the end: the digest whatever the list's length."""
+    records = [desired(f"10.80000/{n}", titles=[{"title": f"T{n}"}]) for n in range(3)]
+    shown = [live(f"10.80000/{n}", titles=[{"title": f"T{n}"}]) for n in range(listed)]
+    plan = plan_listed(records, shown, CONFIG)
+    assert plan.desired_digest == desired_digest(records) == desired_digest(reversed(records))
+
+
 def test_desired_digest_moves_with_any_record() -> None:
     assert desired_digest([desired()]) == desired_digest([desired()])
     assert desired_digest([desired()]) != desired_digest([desired(titles=[{"title": "U"}])])

@@ -254,7 +254,9 @@ def run(
                 steps.say(f"the saved plan does not match: {mismatch}. Planning afresh.")
                 saved = None
         if saved is None:
-            planned = plan_dois(config, desired, endpoint, clients, targets=wanted, progress=steps.progress)
+            planned = plan_dois(
+                config, desired, endpoint, clients, targets=wanted, progress=steps.progress, cache=cache
+            )
             steps.on_plan(planned)
         else:
             planned = Planned(saved[0], saved[1], desired)

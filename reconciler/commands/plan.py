@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..cache import SyncMemo
 from ..config import open_config, restricted
 from ..core.doi import path_problem
-from ..core.planner import confirmations, make_plan, plan_listed, replan
+from ..core.planner import Memo, confirmations, make_plan, plan_listed, replan
 from ..datacite import DataCiteClient, Progress, anonymous_repositories, iter_listed, read_each
 from ..environment import Endpoint, open_endpoint, password_for
 from ..errors import ApiAuthError, CredentialsError, UsageError
@@ -81,10 +82,13 @@ def plan_dois(
     targets: frozenset[str] | None = None,
     progress: Progress | None = None,
     changed: ChangedSince | None = None,
+    cache: bool = False,
 ) -> Planned:
     """Read the live DOIs through `clients` and plan the changes to the valid desired records.
 
     With `changed` (and no change to the config), only the DOIs whose files changed are read.
+    With `cache`, a DOI whose file and live record are both as when a plan last found them in
+    sync is not compared again (`cache.SyncMemo`).
     """
     before = sum(c.requests for c in clients.values())
     partial = changed is not None and not changed.config_changed
@@ -92,9 +96,14 @@ def plan_dois(
     if changed is not None and partial:
         compare = frozenset(changed.dois)
         reads = sorted((repo, doi) for doi, repo in changed.dois.items() if repo in clients)
-    plan, fresh = _plan_live(
-        clients, desired.records, config, targets=compare, progress=progress, reads=reads
-    )
+    memo = SyncMemo.open(Path(config.root)) if cache else None
+    try:
+        plan, fresh = _plan_live(
+            clients, desired.records, config, targets=compare, progress=progress, reads=reads, memo=memo
+        )
+    finally:
+        if memo is not None:
+            memo.close()
     # A DOI named with --target is planned as its file says: that is how a team keeps git over drift.
     plan = find_drift(config, plan, fresh, endpoint.name, clients, keep=targets or frozenset())
     context = PlanContext(
@@ -135,6 +144,7 @@ def _plan_live(
     targets: frozenset[str] | None = None,
     progress: Progress | None = None,
     reads: Sequence[tuple[str, str]] | None = None,
+    memo: Memo | None = None,
 ) -> tuple[Plan, dict[str, LiveRecord | None]]:
     """The plan, and the single reads of every DOI it changes.
 
@@ -149,7 +159,8 @@ def _plan_live(
         fresh = read_each(clients, jobs, progress=progress)
         live = {doi: record for doi, record in fresh.items() if record is not None}
         return make_plan(desired, live, config, targets=targets, anonymous=anonymous), fresh
-    plan = plan_listed(desired, iter_listed(clients, progress=progress), config, anonymous=anonymous)
+    listed = iter_listed(clients, progress=progress)
+    plan = plan_listed(desired, listed, config, anonymous=anonymous, memo=memo)
     fresh = read_each(clients, confirmations(plan, desired), progress=progress)
     return replan(plan, desired, fresh, config, anonymous=anonymous), fresh
 
@@ -186,7 +197,14 @@ def run(
             require_passwords(config, clients)
             check_credentials(config, clients)
         planned = plan_dois(
-            config, desired, endpoint, clients, targets=wanted, progress=progress, changed=changed
+            config,
+            desired,
+            endpoint,
+            clients,
+            targets=wanted,
+            progress=progress,
+            changed=changed,
+            cache=cache,
         )
     if out is not None:
         write_text(out, render_plan_json(planned.plan, planned.context))

@@ -55,15 +55,37 @@ def fingerprint(live: LiveRecord) -> str:
 
 def desired_digest(records: Iterable[DesiredRecord]) -> str:
     """A digest of every desired record: a saved plan applies only to the files it was made from."""
-    # `digest(sorted rows)`, hashed row by row, each record unpacked in turn: neither the JSON text
-    # nor the metadata of 100,000 records is ever held whole. DOIs are unique, so the order is too.
-    ordered = sorted(records, key=lambda r: (r.doi, r.state, r.url or "", r.repository))
-    hasher = hashlib.sha256(b"[")
-    for index, r in enumerate(ordered):
-        hasher.update(b"," if index else b"")
-        hasher.update(_json_text((r.doi, r.state, r.url, r.repository, r.attributes)).encode("utf-8"))
-    hasher.update(b"]")
-    return "sha256:" + hasher.hexdigest()
+    return DigestSteps(records).result()
+
+
+class DigestSteps:
+    """`desired_digest`, one record at a time: a plan hashes a record per DOI listed, while the next
+    list page is on its way, not all of them before the first page is asked for."""
+
+    def __init__(self, records: Iterable[DesiredRecord]) -> None:
+        # `digest(sorted rows)`, hashed row by row, each record unpacked in turn: neither the JSON
+        # text nor the metadata of 100,000 records is ever held whole. DOIs are unique, so the order is too.
+        self._rows = sorted(records, key=lambda r: (r.doi, r.state, r.url or "", r.repository))
+        self._rows.reverse()  # popped from the end, each row let go once hashed
+        self._hasher = hashlib.sha256(b"[")
+        self._first = True
+
+    def step(self) -> None:
+        """Hash the next record, if any is left."""
+        if not self._rows:
+            return
+        r = self._rows.pop()
+        self._hasher.update(b"" if self._first else b",")
+        self._first = False
+        self._hasher.update(_json_text((r.doi, r.state, r.url, r.repository, r.attributes)).encode("utf-8"))
+
+    def result(self) -> str:
+        """The digest, once the records left are hashed."""
+        while self._rows:
+            self.step()
+        hasher = self._hasher.copy()
+        hasher.update(b"]")
+        return "sha256:" + hasher.hexdigest()
 
 
 def digest(value: Any) -> str:

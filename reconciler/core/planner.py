@@ -7,7 +7,9 @@ DOI cannot go back to draft on DataCite, so asking for it is an error, not a cha
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Protocol
 
 from ..model import (
     CITED_FIELDS,
@@ -21,7 +23,7 @@ from ..model import (
     Severity,
     Unmanaged,
 )
-from .compare import desired_digest, desired_form, fingerprint, live_form
+from .compare import DigestSteps, desired_digest, desired_form, fingerprint, live_form
 from .derivations import rewrites
 from .diff import diff_records
 from .rules import DOI_CREATE
@@ -35,6 +37,14 @@ EVENTS: Mapping[tuple[str, str], str] = {
 }
 _EVENT_ACTIONS = {"publish": Action.PUBLISH, "register": Action.REGISTER, "hide": Action.HIDE}
 _CREATE_EVENTS = {"draft": None, "registered": "register", "findable": "publish"}
+
+
+class Memo(Protocol):
+    """Pairs of records found in sync before (`cache.SyncMemo`): a pair it knows is not compared again."""
+
+    def known(self, desired: DesiredRecord, live: LiveRecord) -> bool: ...
+
+    def add(self, desired: DesiredRecord, live: LiveRecord) -> None: ...
 
 
 def make_plan(
@@ -64,25 +74,29 @@ def plan_listed(
     config: Config,
     *,
     anonymous: frozenset[str] = frozenset(),
+    memo: Memo | None = None,
 ) -> Plan:
     """`make_plan` of every desired record against DataCite's list, compared as the list arrives.
 
     Only what the plan needs is kept of each listed DOI: a change, a problem or an unmanaged
     entry; a DOI in sync is counted and let go. So a plan's memory grows with what differs, not
     with the number of DOIs. The first listing of a DOI counts (a list does not repeat one).
+    A pair `memo` knows is counted in sync without a comparison; each pair found in sync is added.
     """
     wanted = {r.doi: r for r in desired}
     seen: set[str] = set()
+    digest = DigestSteps(desired)
 
     def pairs() -> Iterator[tuple[str, LiveRecord | None]]:
         for record in listed:
+            digest.step()  # while the list's next page is read
             if record.doi not in seen:
                 seen.add(record.doi)
                 yield record.doi, record
         yield from ((doi, None) for doi in sorted(wanted.keys() - seen))
 
-    plan = Plan((), 0, desired_digest=desired_digest(desired))
-    return _planned(plan, wanted, pairs(), config, anonymous)
+    plan = _planned(Plan((), 0), wanted, pairs(), config, anonymous, memo=memo)
+    return dataclasses.replace(plan, desired_digest=digest.result())
 
 
 def replan(
@@ -130,6 +144,8 @@ def _planned(
     live: Iterable[tuple[str, LiveRecord | None]],
     config: Config,
     anonymous: frozenset[str],
+    *,
+    memo: Memo | None = None,
 ) -> Plan:
     """`plan` with the outcome of every (DOI, live record or None) of `live` added: each wanted
     one, and live ones without a file. Nothing of a DOI in sync is kept."""
@@ -138,9 +154,16 @@ def _planned(
     unchanged = plan.unchanged
     for doi, current in live:
         if doi in wanted:
-            outcome = _problem(wanted[doi], current, prefixes, anonymous) or make_change(wanted[doi], current)
+            record = wanted[doi]
+            problem = _problem(record, current, prefixes, anonymous)
+            if problem is None and current is not None and memo is not None and memo.known(record, current):
+                unchanged += 1
+                continue
+            outcome = problem or make_change(record, current)
             if outcome is None:
                 unchanged += 1
+                if current is not None and memo is not None:
+                    memo.add(record, current)
             elif isinstance(outcome, Change):
                 changes.append(outcome)
             else:
