@@ -81,10 +81,15 @@ def list_dois(
     size = _int(params.get("page[size]"), 25)
     size = min(max(size, 1), MAX_SIZE)
     detail = params.get("detail") == "true"
+    variant = next(
+        (name for name, (full, expanded) in VIEWS.items()
+         if (detail, flags["affiliation"], flags["publisher"]) == (full, expanded, expanded)),
+        None,
+    )  # fmt: skip
     if cursor_mode:
         after = decode_cursor(params["page[cursor]"]) if params["page[cursor]"] else None
         documents, total = store.search(clients=clients, prefixes=prefixes, states=states or None, after=after,
-                                        offset=0, limit=size, order="cursor", where=where)  # fmt: skip
+                                        offset=0, limit=size, order="cursor", where=where, view=variant)  # fmt: skip
         meta: dict[str, Any] = {"total": total, "totalPages": math.ceil(total / size) if size else 0}
         links = {"self": self_url}
         if len(documents) == size:
@@ -96,17 +101,13 @@ def list_dois(
         max_page = max(1, MAX_RECORDS // size)
         number = min(max(_int(params.get("page[number]"), 1), 1), max_page)  # silently clamped
         documents, total = store.search(clients=clients, prefixes=prefixes, states=states or None, after=None,
-                                        offset=(number - 1) * size, limit=size, order="updated", where=where)  # fmt: skip
+                                        offset=(number - 1) * size, limit=size, order="updated", where=where,
+                                        view=variant)  # fmt: skip
         total_pages = math.ceil(min(total, MAX_RECORDS) / size)
         meta = {"total": total, "totalPages": total_pages, "page": number}
         links = {"self": self_url}
         if len(documents) == size and number != total_pages:
             links["next"] = _next(self_url, params, {"page[number]": str(number + 1)})
-    variant = next(
-        (name for name, (full, expanded) in VIEWS.items()
-         if (detail, flags["affiliation"], flags["publisher"]) == (full, expanded, expanded)),
-        None,
-    )  # fmt: skip
     mine = client.id if client is not None else None
     if variant is not None and all(variant in d["views"] for d in documents):
         items = [

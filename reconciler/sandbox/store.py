@@ -318,8 +318,14 @@ class Store:
         limit: int,
         order: str,
         where: Callable[[dict[str, Any]], bool] | None = None,
+        view: str | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
-        """Index documents matching the filters, in `order` ("cursor" = created, doi), and the total."""
+        """Index documents matching the filters, in `order` ("cursor" = created, doi), and the total.
+
+        With `view` (and no `where`), each document holds only its doi, client, created and that
+        pre-rendered view: SQLite picks them out of the stored text, and a page of 1,000 is not
+        decoded whole in Python (25 MB: 60 ms). A store written before the view existed gets whole
+        documents."""
         self._refresh_index()
         clauses: list[str] = []
         params: list[Any] = []
@@ -342,6 +348,18 @@ class Store:
                     clauses.append("(created > ? OR (created = ? AND uid > ?))")
                     params += [after[0], after[0], after[1]]
                     sql_where = " WHERE " + " AND ".join(clauses)
+                if view is not None:
+                    picked = self._db.execute(
+                        "SELECT json_extract(document, '$.doi'), json_extract(document, '$.client'),"
+                        " json_extract(document, '$.created'), json_extract(document, ?)"
+                        f" FROM list_index{sql_where} ORDER BY {order_by} LIMIT ? OFFSET ?",
+                        [f"$.views.{view}", *params, limit, offset],
+                    ).fetchall()
+                    if all(text is not None for *_, text in picked):
+                        return [
+                            {"doi": doi, "client": owner, "created": created, "views": {view: text}}
+                            for doi, owner, created, text in picked
+                        ], total
                 rows = self._db.execute(
                     f"SELECT document FROM list_index{sql_where} ORDER BY {order_by} LIMIT ? OFFSET ?",
                     [*params, limit, offset],

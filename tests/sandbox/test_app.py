@@ -273,6 +273,21 @@ def test_a_pre_rendered_list_view_is_the_item_rebuilt(
     assert len(spliced.json()["data"]) == 2
 
 
+def test_a_store_written_before_a_view_was_pre_rendered_still_lists() -> None:
+    store = Store(":memory:")
+    store.put_client(OWNER)
+    with TestClient(
+        create_app(store, Faults(), admin_token=TOKEN), headers=basic("example.repo", "secret")
+    ) as api:
+        api.post("/dois", json=body(doi="10.80000/old", url=URL, event="publish", **FULL))
+        flags = {"affiliation": "true", "publisher": "true", "page[cursor]": "1"}
+        now = api.get("/dois", params=flags).json()
+        with store.transaction() as db:  # as a store of an earlier sandbox holds it: no such view
+            db.execute("UPDATE list_index SET document = json_remove(document, '$.views.expanded')")
+        assert api.get("/dois", params=flags).json() == now
+    store.close()
+
+
 def test_authenticated_lists_show_other_repositories_drafts(api: TestClient) -> None:
     """§1.2 / datacite issue #1448: filter by client-id."""
     api.post("/dois", json=body(doi="10.80000/mine"))
