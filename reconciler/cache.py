@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import json
 import marshal
 import os
 import secrets
@@ -36,7 +35,7 @@ from .schemas import schema_dir
 
 FOLDER = ".doiac"
 FILENAME = "cache.sqlite"
-FORMAT = b"doiac-check-cache-1"
+FORMAT = b"doiac-check-cache-2"
 _SIDE_FILES = ("-journal", "-wal", "-shm")
 KEEP_DAYS = 30
 """An entry no run has used for this many days is dropped (files renamed, edited or deleted)."""
@@ -112,7 +111,8 @@ class CheckCache:
         if opened is None:
             return None
         db, secret = opened
-        return cls(db, secret, hashlib.sha256(code_version() + salt).digest())
+        python = f"{sys.version}\0{marshal.version}".encode()
+        return cls(db, secret, hashlib.sha256(code_version() + python + salt).digest())
 
     def key(self, name: str, context: str, file_digest: bytes) -> bytes:
         """The key of the file shown as `name` whose bytes have `file_digest`, checked in `context`
@@ -272,26 +272,29 @@ class SyncMemo:
 
 
 def encode_checked(source: SourceFile | None, diagnostics: list[Diagnostic]) -> bytes:
-    """What checking a file found, as a cache value: its data, the positions kept, its diagnostics."""
+    """What checking a file found, as a cache value: its data, the positions kept, its diagnostics.
+
+    marshal, not JSON: a warm run decodes 10,000 of these, and marshal reads them about four times
+    as fast and keeps every value as the reader made it. Only values whose HMAC holds are ever
+    decoded (`get_many`), and the Python version is part of every key (`CheckCache.open`).
+    """
     found = [
-        [d.path, d.line, d.column, d.severity.value, d.pointer, d.message, d.rule, d.key] for d in diagnostics
+        (d.path, d.line, d.column, d.severity.value, d.pointer, d.message, d.rule, d.key) for d in diagnostics
     ]
-    value: dict[str, Any] = {"diagnostics": found}
-    if source is not None:
-        value["data"] = source.data
-        value["positions"] = {pointer: list(position) for pointer, position in source.positions.items()}
-    return json.dumps(value, separators=(",", ":")).encode()
+    if source is None:
+        return marshal.dumps((found, None, None))
+    return marshal.dumps(
+        (found, source.data, [(pointer, *where) for pointer, where in source.positions.items()])
+    )
 
 
 def decode_checked(value: bytes, name: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     """The inverse of `encode_checked`."""
-    # Plain: its data is merged and packed at once, so holding short strings once buys nothing.
-    loaded = json.loads(value)
+    found, data, positions = marshal.loads(value)
     diagnostics = [
         Diagnostic(path, line, column, Severity(severity), pointer, message, rule, key)
-        for path, line, column, severity, pointer, message, rule, key in loaded["diagnostics"]
+        for path, line, column, severity, pointer, message, rule, key in found
     ]
-    if "data" not in loaded:
+    if data is None:
         return None, diagnostics
-    positions = {pointer: Position(*position) for pointer, position in loaded["positions"].items()}
-    return SourceFile(name, loaded["data"], positions), diagnostics
+    return SourceFile(name, data, {pointer: Position(*where) for pointer, *where in positions}), diagnostics

@@ -97,6 +97,17 @@ def test_another_doiac_version_trusts_nothing_of_this_one(
     assert len(parses) == 2
 
 
+def test_another_python_trusts_nothing_of_this_one(
+    repo: Repo, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Answers are marshalled, and marshal's format is Python's own: a new interpreter parses afresh."""
+    two_files(repo)
+    desired(repo)
+    monkeypatch.setattr(cache_module.sys, "version", "3.99.0 (another interpreter)")
+    parses.clear()
+    desired(repo)
+    assert len(parses) == 2
+
 def test_the_version_digest_covers_the_schemas_and_the_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
