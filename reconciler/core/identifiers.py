@@ -125,8 +125,12 @@ def check_related_identifier(kind: str, value: str) -> Diagnostic | None:
     return Diagnostic(severity=Severity.WARNING, message=f"{value!r} does not look like a valid {kind}")
 
 
+@functools.lru_cache(maxsize=4096)
 def check_scheme_identifier(scheme: str, value: str) -> Diagnostic | None:
-    """A name, affiliation, publisher or funder identifier against its scheme."""
+    """A name, affiliation, publisher or funder identifier against its scheme.
+
+    Remembered per (scheme, value): a repository's files name the same people, institutions and
+    funders again and again."""
     checker = SCHEME_CHECKS.get(scheme.strip().lower())
     if checker is None or checker(value):
         return None
