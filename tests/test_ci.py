@@ -153,7 +153,7 @@ def test_a_missing_config_path_names_where_it_came_from(
 
 
 def test_ctrl_c_during_apply_says_what_finished(capsys: pytest.CaptureFixture[str]) -> None:
-    from reconciler.cli import _ApplyView
+    from reconciler.cli.reconcile import _ApplyView
 
     view = _ApplyView(auto_approve=True)
     view.total, view.done = 5, 2
