@@ -148,6 +148,20 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "list" not in out.split("Options:")[0]
 
 
+def test_help_lists_the_commands_by_group_not_by_module_name(capsys: pytest.CaptureFixture[str]) -> None:
+    """cli/ imports its modules in alphabetical order (author first); help keeps the checks first."""
+    _, out, _ = run(capsys, "--help")
+    listed = [
+        line.split()[0]
+        for line in out.split("Commands:")[1].splitlines()
+        if line.startswith("  ") and not line.startswith("   ")
+    ]
+    assert listed == [
+        "validate", "fmt", "plan", "apply", "sandbox", "import", "new", "tombstone", "version", "init", "show",
+        "history",
+    ]  # fmt: skip
+
+
 def test_colour_only_on_a_terminal(
     repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
