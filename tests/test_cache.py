@@ -108,6 +108,7 @@ def test_another_python_trusts_nothing_of_this_one(
     desired(repo)
     assert len(parses) == 2
 
+
 def test_the_version_digest_covers_the_schemas_and_the_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
