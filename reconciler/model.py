@@ -391,7 +391,8 @@ class Plan:
     problems: tuple[PlanProblem, ...] = ()
     unmanaged: tuple[Unmanaged, ...] = ()
     desired_digest: str = ""
-    """Digest of every desired record the plan was made from (apply of a saved plan checks it)."""
+    """Digest of every desired record the plan was made from (apply of a saved plan checks it);
+    empty for a plan made only to be shown, which nothing checks."""
     drifted: tuple[Drift, ...] = ()
     """DOIs changed at DataCite only, since their last recorded apply: shown, never applied."""
 

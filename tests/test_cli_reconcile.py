@@ -118,6 +118,23 @@ def test_formats_and_saved_plan(files: Repo, capsys: pytest.CaptureFixture[str])
     assert run(capsys, "plan", "--detailed-exitcode")[0] == 0
 
 
+def test_a_plan_carries_its_digest_only_when_saved_or_printed_as_json(
+    files: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only a plan that can be applied later needs the digest of every desired record."""
+    from reconciler.commands import plan as plan_command
+
+    code, out, _ = run(capsys, "plan", "--format", "json")
+    assert code == 0
+    printed = json.loads(out)["desired_digest"]
+    assert run(capsys, "plan", "--out", "plan.json")[0] == 0
+    saved = json.loads((files.root / "plan.json").read_text())["desired_digest"]
+    assert printed == saved
+    assert saved.startswith("sha256:")
+    assert plan_command.run(files.config).plan.desired_digest == ""
+    assert plan_command.run(files.config, digest=True).plan.desired_digest == saved
+
+
 def test_stale_saved_plan_refuses_that_doi_only(files: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "apply", "--auto-approve")[0] == 0
     files.write(f"dois/{DOI}.yaml", FINDABLE.replace("Sensor readings 2024", "Renamed in git"))

@@ -75,6 +75,8 @@ def test_a_listed_plan_hashes_the_desired_records_as_it_lists_and_gives_the_same
     shown = [live(f"10.80000/{n}", titles=[{"title": f"T{n}"}]) for n in range(listed)]
     plan = plan_listed(records, shown, CONFIG)
     assert plan.desired_digest == desired_digest(records) == desired_digest(reversed(records))
+    unhashed = plan_listed(records, shown, CONFIG, digest=False)
+    assert unhashed == dataclasses.replace(plan, desired_digest="")
 
 
 def test_desired_digest_moves_with_any_record() -> None:

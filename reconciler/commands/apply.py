@@ -255,7 +255,14 @@ def run(
                 saved = None
         if saved is None:
             planned = plan_dois(
-                config, desired, endpoint, clients, targets=wanted, progress=steps.progress, cache=cache
+                config,
+                desired,
+                endpoint,
+                clients,
+                targets=wanted,
+                progress=steps.progress,
+                cache=cache,
+                digest=False,  # a fresh plan is applied at once: no saved plan to check it against
             )
             steps.on_plan(planned)
         else:

@@ -83,12 +83,14 @@ def plan_dois(
     progress: Progress | None = None,
     changed: ChangedSince | None = None,
     cache: bool = False,
+    digest: bool = True,
 ) -> Planned:
     """Read the live DOIs through `clients` and plan the changes to the valid desired records.
 
     With `changed` (and no change to the config), only the DOIs whose files changed are read.
     With `cache`, a DOI whose file and live record are both as when a plan last found them in
-    sync is not compared again (`cache.SyncMemo`).
+    sync is not compared again (`cache.SyncMemo`). Without `digest`, the plan carries no
+    `desired_digest` (a plan to be shown, not saved).
     """
     before = sum(c.requests for c in clients.values())
     partial = changed is not None and not changed.config_changed
@@ -99,7 +101,14 @@ def plan_dois(
     memo = SyncMemo.open(Path(config.root)) if cache else None
     try:
         plan, fresh = _plan_live(
-            clients, desired.records, config, targets=compare, progress=progress, reads=reads, memo=memo
+            clients,
+            desired.records,
+            config,
+            targets=compare,
+            progress=progress,
+            reads=reads,
+            memo=memo,
+            digest=digest,
         )
     finally:
         if memo is not None:
@@ -145,6 +154,7 @@ def _plan_live(
     progress: Progress | None = None,
     reads: Sequence[tuple[str, str]] | None = None,
     memo: Memo | None = None,
+    digest: bool = True,
 ) -> tuple[Plan, dict[str, LiveRecord | None]]:
     """The plan, and the single reads of every DOI it changes.
 
@@ -158,9 +168,9 @@ def _plan_live(
         )
         fresh = read_each(clients, jobs, progress=progress)
         live = {doi: record for doi, record in fresh.items() if record is not None}
-        return make_plan(desired, live, config, targets=targets, anonymous=anonymous), fresh
+        return make_plan(desired, live, config, targets=targets, anonymous=anonymous, digest=digest), fresh
     listed = iter_listed(clients, progress=progress)
-    plan = plan_listed(desired, listed, config, anonymous=anonymous, memo=memo)
+    plan = plan_listed(desired, listed, config, anonymous=anonymous, memo=memo, digest=digest)
     fresh = read_each(clients, confirmations(plan, desired), progress=progress)
     return replan(plan, desired, fresh, config, anonymous=anonymous), fresh
 
@@ -176,10 +186,12 @@ def run(
     repositories: Sequence[str] = (),
     since: str | None = None,
     cache: bool = False,
+    digest: bool = False,
 ) -> Planned:
     """`doiac plan`: the plan of the valid DOI files against DataCite; with `out`, saved as JSON.
     With `repositories`, only those accounts' files and DOIs (one shard of a consortium). With
-    `since` (a git revision), only the DOIs whose files changed since it are compared.
+    `since` (a git revision), only the DOIs whose files changed since it are compared. The plan
+    carries its `desired_digest` when it is saved (`out`) or when `digest` asks for it.
 
     Every repository account's password must be set and accepted: a read with a missing or
     wrong password sees only findable DOIs, and would plan an existing draft as a create. With
@@ -205,6 +217,7 @@ def run(
             progress=progress,
             changed=changed,
             cache=cache,
+            digest=digest or out is not None,
         )
     if out is not None:
         write_text(out, render_plan_json(planned.plan, planned.context))

@@ -54,8 +54,9 @@ def make_plan(
     *,
     targets: frozenset[str] | None = None,
     anonymous: frozenset[str] = frozenset(),
+    digest: bool = True,
 ) -> Plan:
-    """Every change that makes DataCite match `desired`.
+    """Every change that makes DataCite match `desired`; without `digest`, no `desired_digest`.
 
     `live` holds what was read of DataCite by lower-case DOI: the managed repositories' DOIs and
     every desired DOI that exists. `targets` limits the plan to those DOIs: the ones with a file,
@@ -64,7 +65,7 @@ def make_plan(
     """
     wanted = {r.doi: r for r in desired if targets is None or r.doi in targets}
     dois = set(wanted) | (set(live) if targets is None else set(live) & targets)
-    plan = Plan((), 0, desired_digest=desired_digest(desired))
+    plan = Plan((), 0, desired_digest=desired_digest(desired) if digest else "")
     return _planned(plan, wanted, ((doi, live.get(doi)) for doi in sorted(dois)), config, anonymous)
 
 
@@ -75,6 +76,7 @@ def plan_listed(
     *,
     anonymous: frozenset[str] = frozenset(),
     memo: Memo | None = None,
+    digest: bool = True,
 ) -> Plan:
     """`make_plan` of every desired record against DataCite's list, compared as the list arrives.
 
@@ -82,21 +84,23 @@ def plan_listed(
     entry; a DOI in sync is counted and let go. So a plan's memory grows with what differs, not
     with the number of DOIs. The first listing of a DOI counts (a list does not repeat one).
     A pair `memo` knows is counted in sync without a comparison; each pair found in sync is added.
+    Without `digest`, the plan has no `desired_digest`: hashing every record took about an eighth
+    of a plan's time at no latency, for a value only a saved plan needs (bench/RESULTS.md).
     """
     wanted = {r.doi: r for r in desired}
     seen: set[str] = set()
-    digest = DigestSteps(desired)
+    steps = DigestSteps(desired if digest else ())
 
     def pairs() -> Iterator[tuple[str, LiveRecord | None]]:
         for record in listed:
-            digest.step()  # while the list's next page is read
+            steps.step()  # while the list's next page is read
             if record.doi not in seen:
                 seen.add(record.doi)
                 yield record.doi, record
         yield from ((doi, None) for doi in sorted(wanted.keys() - seen))
 
     plan = _planned(Plan((), 0), wanted, pairs(), config, anonymous, memo=memo)
-    return dataclasses.replace(plan, desired_digest=digest.result())
+    return dataclasses.replace(plan, desired_digest=steps.result() if digest else "")
 
 
 def replan(
