@@ -162,11 +162,9 @@ def plan(
     """
     planned = plan_command.run(config_path, targets=target or (), deadline=deadline, out=out,
                                progress=live_progress(), anonymous=anonymous, cache=not no_cache,
-                               repositories=repository or (), since=changed_since,
-                               digest=output == "json")  # fmt: skip
+                               repositories=repository or (), since=changed_since, digest=output == "json")  # fmt: skip
     typer.echo(_render_plan(planned, output, files_url), nl=False)
-    code = _plan_exit_code(planned.plan, detailed_exitcode)
-    CHANGES_PRESENT[0] = code == 2
+    CHANGES_PRESENT[0] = (code := _plan_exit_code(planned.plan, detailed_exitcode)) == 2
     raise typer.Exit(code)
 
 
