@@ -28,14 +28,14 @@ import stat
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from .model import DesiredRecord, Diagnostic, LiveRecord, Position, Severity, SourceFile
+from .model import DesiredRecord, Diagnostic, LiveRecord, Position, Severity
 from .schemas import schema_dir
 
 FOLDER = ".doiac"
 FILENAME = "cache.sqlite"
-FORMAT = b"doiac-check-cache-2"
+FORMAT = b"doiac-check-cache-3"
 _SIDE_FILES = ("-journal", "-wal", "-shm")
 KEEP_DAYS = 30
 """An entry no run has used for this many days is dropped (files renamed, edited or deleted)."""
@@ -271,8 +271,23 @@ class SyncMemo:
         _close(self._db, "in_sync", [(k, self._today) for k in self._new], self._used, self._today)
 
 
-def encode_checked(source: SourceFile | None, diagnostics: list[Diagnostic]) -> bytes:
-    """What checking a file found, as a cache value: its data, the positions kept, its diagnostics.
+class CheckedFile(NamedTuple):
+    """What the check cache keeps of a file that parsed: what the cross-file checks read of it, and
+    its desired record, so that a warm run rebuilds neither from the file's data."""
+
+    view: dict[str, Any]
+    """The record cut to what the cross-file checks read (`core.crossfile.cross_file_view`)."""
+    positions: dict[str, Position]
+    """The positions of the file those checks point at."""
+    origins: dict[str, str]
+    """Where in doiac.yaml the view's keys came from, for keys the defaults gave."""
+    desired: DesiredRecord | None
+    """None when the file has an error."""
+
+
+def encode_checked(diagnostics: list[Diagnostic], checked: CheckedFile | None) -> bytes:
+    """What checking a file found, as a cache value: its diagnostics and, when it parsed, what is
+    held of it (None: it did not parse).
 
     marshal, not JSON: a warm run decodes 10,000 of these, and marshal reads them about four times
     as fast and keeps every value as the reader made it. Only values whose HMAC holds are ever
@@ -281,20 +296,27 @@ def encode_checked(source: SourceFile | None, diagnostics: list[Diagnostic]) -> 
     found = [
         (d.path, d.line, d.column, d.severity.value, d.pointer, d.message, d.rule, d.key) for d in diagnostics
     ]
-    if source is None:
-        return marshal.dumps((found, None, None))
-    return marshal.dumps(
-        (found, source.data, [(pointer, *where) for pointer, where in source.positions.items()])
-    )
+    if checked is None:
+        return marshal.dumps((found, None))
+    record = checked.desired
+    desired = None if record is None else (record.doi, record.state, record.url, record.packed())
+    positions = [(pointer, *where) for pointer, where in checked.positions.items()]
+    return marshal.dumps((found, (checked.view, positions, checked.origins, desired)))
 
 
-def decode_checked(value: bytes, name: str) -> tuple[SourceFile | None, list[Diagnostic]]:
-    """The inverse of `encode_checked`."""
-    found, data, positions = marshal.loads(value)
+def decode_checked(value: bytes, name: str, repository: str) -> tuple[CheckedFile | None, list[Diagnostic]]:
+    """The inverse of `encode_checked`, for the file `name` of the repository account `repository`."""
+    found, checked = marshal.loads(value)
     diagnostics = [
         Diagnostic(path, line, column, Severity(severity), pointer, message, rule, key)
         for path, line, column, severity, pointer, message, rule, key in found
     ]
-    if data is None:
+    if checked is None:
         return None, diagnostics
-    return SourceFile(name, data, {pointer: Position(*where) for pointer, *where in positions}), diagnostics
+    view, positions, origins, desired = checked
+    record = None
+    if desired is not None:
+        doi, state, url, packed = desired
+        record = DesiredRecord.from_packed(doi, state, url, packed, name, repository)
+    held = CheckedFile(view, {pointer: Position(*where) for pointer, *where in positions}, origins, record)
+    return held, diagnostics

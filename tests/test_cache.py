@@ -65,6 +65,31 @@ def test_a_warm_run_parses_nothing_and_answers_as_the_cold_one(repo: Repo, parse
     assert (repo.root / FOLDER / ".gitignore").read_text().splitlines()[-1] == "*"
 
 
+def test_a_cache_filled_by_validate_serves_a_plan_without_parsing_or_merging(
+    repo: Repo, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate keeps no records, but the cache keeps each file's record, its defaults merged: the
+    plan after it parses no file and merges no defaults again, and holds what a cold run holds."""
+    two_files(repo)
+    repo.write("dois/10.80000/copy.yaml", SECOND)  # a duplicate DOI: a cross-file error, located
+    uncached = desired(repo, cache=False)
+    read_desired(load_config(repo.config), cache=True, records=False)
+    merges: list[str] = []
+    real = validate_module._merge
+
+    def counting(*args: Any) -> Any:
+        merges.append(args[-1].path)
+        return real(*args)
+
+    monkeypatch.setattr(validate_module, "_merge", counting)
+    parses.clear()
+    warm = desired(repo)
+    assert (parses, merges) == ([], [])
+    assert warm == uncached
+    assert [d.rule for d in warm.diagnostics].count("duplicate-doi") == 2
+    assert [r.doi for r in warm.records] == ["10.80000/3mfp-6m52"]
+
+
 def test_an_edited_file_is_read_again_and_only_it(repo: Repo, parses: list[str]) -> None:
     two_files(repo)
     desired(repo)

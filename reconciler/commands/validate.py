@@ -13,7 +13,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from ..cache import CheckCache, decode_checked, digest, encode_checked
+from ..cache import CheckCache, CheckedFile, decode_checked, digest, encode_checked
 from ..config import open_config, repository_for
 from ..core.crossfile import cross_file_view, duplicate_dois, reciprocal_versions
 from ..core.levels import leveled, selected, unknown_rules
@@ -223,12 +223,28 @@ def _check_file(config: Config, path: Path, root: Path, records: bool, encode: b
         source = parse_source(raw, display)
     except SourceError as exc:
         found = [_yaml_error(exc)]
-        return (None, found), digest(raw), encode_checked(None, found) if encode else None
+        return (None, found), digest(raw), encode_checked(found, None) if encode else None
     item = _merge(config, owner[0], owner[1], source)
     diagnostics = _check_one(config, item)
-    item = _slim(item)
-    value = encode_checked(item.source, diagnostics) if encode else None
-    return _hold(item, diagnostics, records), digest(raw), value
+    kept, _ = _hold(_slim(item), diagnostics, records or encode)  # the cache keeps the record for plans
+    value = encode_checked(diagnostics, _cached(kept)) if encode else None
+    if kept is not None and not records:
+        kept = replace(kept, desired=None)
+    return (kept, diagnostics), digest(raw), value
+
+
+def _cached(kept: _Kept | None) -> CheckedFile | None:
+    """What the check cache keeps of a checked file: what is held of it."""
+    if kept is None:
+        return None
+    item = kept.item
+    return CheckedFile(item.record, item.source.positions, item.origins, kept.desired)
+
+
+def _uncached(checked: CheckedFile, name: str, repository: Repository, records: bool) -> _Kept:
+    """What is held of a file, from its check cache answer: nothing of its data is decoded or merged."""
+    item = _Merged(SourceFile(name, {}, checked.positions), checked.view, checked.origins, repository)
+    return _Kept(item, checked.desired if records else None)
 
 
 def _yaml_error(exc: SourceError) -> Diagnostic:
@@ -259,9 +275,9 @@ def _check_cached(
         for index, key in batch:
             owner = owners[index]
             if key in values and owner is not None:
-                source, diagnostics = decode_checked(values.pop(key), names[index])
-                item = None if source is None else _merge(config, *owner, source)
-                results[index] = _hold(item, diagnostics, records)
+                answer, diagnostics = decode_checked(values.pop(key), names[index], owner[1].id)
+                kept = None if answer is None else _uncached(answer, names[index], owner[1], records)
+                results[index] = kept, diagnostics
     missed = [index for index in range(len(found)) if index not in results]
     checked = _check_all(config, [found[i] for i in missed], root, workers, records, encode=True)
     for index, (held, file_digest, value) in zip(missed, checked, strict=True):
