@@ -17,8 +17,9 @@ from ruamel.yaml import YAML
 from reconciler.commands.adopt import Outcome
 from reconciler.model import Action
 from reconciler.sandbox import Client
+from reconciler.sandbox.row import Row
 from reconciler.sandbox.serialize import index_document
-from reconciler.sandbox.store import Row, now_ms
+from reconciler.sandbox.store import now_ms
 from reconciler.sandbox.writes import write
 
 from .conftest import REFERENCE, Repo

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .row import Row
 from .serialize import derive_container, timestamp
-from .store import Row
 
 AUDITED = (
     "doi", "url", "creators", "contributors", "titles", "publisher_obj", "publication_year", "types",

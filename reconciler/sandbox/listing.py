@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
+from .row import Row
 from .serialize import VIEWS, owner_view, resource, timestamp
-from .store import Client, Row, Store
+from .store import Client, Store
 
 MAX_SIZE = 1000
 MAX_RECORDS = 10_000  # from + size is capped here in page-number mode

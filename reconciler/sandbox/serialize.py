@@ -7,7 +7,7 @@ import json
 import time
 from typing import Any
 
-from .store import Row
+from .row import Row
 
 KERNEL_4 = "http://datacite.org/schema/kernel-4"
 _LIST_ONLY_IN_DETAIL = ("prefix", "suffix", "xml", "alternateIdentifiers", "viewsOverTime", "downloadsOverTime",

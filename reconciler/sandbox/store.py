@@ -24,11 +24,13 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .audit import changes as audited_changes
 from .lockfile import hold
+from .row import Row
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS clients (
@@ -82,26 +84,6 @@ _KEY_ALPHABET = string.ascii_letters + string.digits
 def new_api_key() -> str:
     """A repository API key as DataCite makes them (lupo's ApiKey): `DC.` and 32 random alphanumerics."""
     return API_KEY_PREFIX + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(32))
-
-
-@dataclass
-class Row:
-    """One DOI as the database holds it (the DOI upper case, as DataCite stores it)."""
-
-    doi: str
-    client: str
-    state: str
-    url: str | None
-    attributes: dict[str, Any]
-    created: int
-    updated: int
-    registered: int | None = None
-    metadata_version: int = 0
-    schema_version: str | None = None
-    source: str | None = "api"
-    reason: str | None = None
-    xml: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def now_ms() -> int:
@@ -398,7 +380,6 @@ def _insert_row(db: sqlite3.Connection, row: Row) -> None:
 def _audit(db: sqlite3.Connection, before: Row | None, row: Row, who: str | None) -> None:
     """Record an audit of `before` becoming `row`, unless no audited column changed (audited's
     audit_update). A create is version 1, anything else the DOI's highest version + 1."""
-    from .audit import changes as audited_changes  # noqa: PLC0415 - audit imports serialize, which imports this module
 
     changes = audited_changes(before, row)
     if before is not None and not changes:

@@ -12,8 +12,9 @@ from . import audit
 from .kernel import ERROR_SOURCES
 from .metadata_xml import make_xml, xsd_errors
 from .rewrite import accept, on_save
+from .row import Row
 from .serialize import KERNEL_4
-from .store import Client, Row, now_ms
+from .store import Client, now_ms
 from .tables import CONTRIBUTOR_TYPES
 
 DOI_CREATE = re.compile(r"^10\.\d{4,5}/[-._;()/:a-zA-Z0-9*~$=]+$")
