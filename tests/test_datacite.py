@@ -156,6 +156,35 @@ def test_the_list_asks_for_no_detail_and_yields_each_page_in_order() -> None:
     assert seen[0]["client-id"] == "example.repo"
 
 
+@pytest.mark.parametrize(
+    ("totals", "read", "requests"),
+    [((4, 4, 4), "abcd", [1, 2]), ((4, 5, 5), "abcde", [1, 2, 3]), ((None, None, None), "abcd", [1, 2, 3])],
+    ids=["total-reached", "total-grew", "no-total"],
+)  # fmt: skip
+def test_the_list_stops_once_it_has_read_the_total_the_page_states(
+    totals: tuple[int | None, ...], read: str, requests: list[int]
+) -> None:
+    """DataCite links a last full page to an empty one (reference §6.3): not asked for when the
+    page's meta.total is reached, asked for when the total grew while the list was read."""
+    pages = [["a", "b"], ["c", "d"], ["e"] if totals[1] == 5 else []]
+    asked: list[int] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        number = int(request.url.params["page[cursor]"])
+        asked.append(number)
+        body: dict[str, Any] = {
+            "data": [{"id": doi} for doi in pages[number - 1]],
+            "links": {"next": f"https://api.example.invalid/dois?page%5Bcursor%5D={number + 1}"},
+        }
+        if totals[number - 1] is not None:
+            body["meta"] = {"total": totals[number - 1]}
+        return httpx.Response(200, json=body)
+
+    dc, _ = mock(answer)
+    assert "".join(item["id"] for item in dc.list_dois(client_id="example.repo", page_size=2)) == read
+    assert asked == requests
+
+
 def test_a_failure_of_the_page_read_ahead_is_raised_where_that_page_is_reached() -> None:
     """The next page is read in a thread while this one is compared; its failure is the caller's."""
     first = {
