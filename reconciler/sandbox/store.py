@@ -380,7 +380,6 @@ def _insert_row(db: sqlite3.Connection, row: Row) -> None:
 def _audit(db: sqlite3.Connection, before: Row | None, row: Row, who: str | None) -> None:
     """Record an audit of `before` becoming `row`, unless no audited column changed (audited's
     audit_update). A create is version 1, anything else the DOI's highest version + 1."""
-
     changes = audited_changes(before, row)
     if before is not None and not changes:
         return
